@@ -1,0 +1,7 @@
+// Every suite runs from TypeScript sources through tsx; server and CLI suites spawn the built bins.
+module.exports = {
+  spec: ['test/**/*.test.ts'],
+  'node-option': ['import=tsx'],
+  timeout: 20_000,
+  reporter: process.env.MOCHA_REPORTER ?? 'dot',
+};

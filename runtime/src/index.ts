@@ -1,0 +1,3 @@
+export { TimeoutError } from './errors.js';
+export { sleep } from './sleep.js';
+export { timeout } from './timeout.js';
