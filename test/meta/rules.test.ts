@@ -3,6 +3,15 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules } from '../../rules/src/rules';
+import type { CancelSafeDocs } from '../../rules/src/util/create-rule';
+
+interface RuleUnderTest {
+  meta: {
+    docs: CancelSafeDocs & { url: string };
+    messages: Record<string, string>;
+    schema: readonly { properties?: Record<string, { description?: string }> }[];
+  };
+}
 import { docsUrl } from '../../rules/src/util/create-rule';
 
 const root = path.join(__dirname, '..', '..');
@@ -22,7 +31,7 @@ describe('rules metadata, docs and tests stay in step', () => {
 
   for (const id of ruleFiles) {
     describe(id, () => {
-      const rule = rules[id as keyof typeof rules];
+      const rule = (rules as unknown as Record<string, RuleUnderTest>)[id]!;
       const docPath = path.join(root, 'rules', 'docs', 'rules', `${id}.md`);
       const doc = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '';
 
@@ -38,14 +47,13 @@ describe('rules metadata, docs and tests stay in step', () => {
       it('has a description starting with Disallow/Require/Enforce and one-sentence messages', () => {
         assert.match(rule.meta.docs.description, /^(Disallow|Require|Enforce) /);
         for (const [messageId, text] of Object.entries(rule.meta.messages)) {
-          assert.match(text as string, /\.$/, `message ${messageId} should end with a period`);
+          assert.match(text, /\.$/, `message ${messageId} should end with a period`);
         }
       });
 
       it('docs have the standard sections, and one heading per option', () => {
         for (const section of ['## Examples', '## When Not To Use It']) assert.ok(doc.includes(section), `${id}.md lacks ${section}`);
-        const schema = rule.meta.schema as { properties?: Record<string, { description?: string }> }[];
-        const options = Object.entries(schema[0]?.properties ?? {});
+        const options = Object.entries(rule.meta.schema[0]?.properties ?? {});
         if (options.length > 0) assert.ok(doc.includes('## Options'), `${id}.md lacks ## Options`);
         for (const [name, property] of options) {
           assert.ok(doc.includes(`### \`${name}\``), `${id}.md lacks ### \`${name}\``);
