@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// `npm run package`: type-checks the client, bundles the extension and the language server with
+// esbuild (ESLint, the plugin, @typescript-eslint/parser and TypeScript inside, so the .vsix needs
+// no node_modules at run time), then runs `vsce package --no-dependencies` in client/.
+//
+//   node client/scripts/package.mjs            minified bundles + client/cancel-safe-<version>.vsix
+//   node client/scripts/package.mjs --bundle   bundles only (client/dist), no .vsix
+//   node client/scripts/package.mjs --dev      unminified bundles with inline source maps
+//
+// Prints the size of each bundle, what dominates it, and the size of the .vsix.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(clientDir, '..');
+const require = createRequire(path.join(root, 'package.json'));
+const args = new Set(process.argv.slice(2));
+for (const arg of args) {
+  if (!['--bundle', '--dev'].includes(arg)) fail(`unknown option ${arg}; use --bundle (no .vsix) or --dev (unminified, source maps)`);
+}
+const dev = args.has('--dev');
+const started = performance.now();
+
+// 1. Type-check: esbuild strips types without checking them.
+run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(clientDir, 'tsconfig.json')], 'type-checking client/');
+
+// 2. Bundle. The server's worker is optional: it exists once linting runs off the main thread,
+//    and the server finds it as path.join(__dirname, 'lint-worker.js').
+const entryPoints = { extension: path.join(clientDir, 'src', 'extension.ts'), server: path.join(root, 'server', 'src', 'server.ts') };
+const worker = path.join(root, 'server', 'src', 'lint-worker.ts');
+if (existsSync(worker)) entryPoints['lint-worker'] = worker;
+const outdir = path.join(clientDir, 'dist');
+rmSync(outdir, { recursive: true, force: true });
+
+const result = await esbuild.build({
+  entryPoints,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // jiti is ESLint's optional loader for eslint.config.ts; the bundled ESLint reports it missing if needed.
+  external: ['vscode', 'jiti', 'jiti/package.json'],
+  // ESLint, typescript-eslint and TypeScript read `process.env`, `__dirname` and `require.resolve`
+  // at run time; CommonJS output keeps all three meaningful inside the bundle.
+  mainFields: ['module', 'main'],
+  minify: !dev,
+  keepNames: true,
+  sourcemap: dev ? 'inline' : false,
+  legalComments: dev ? 'inline' : 'none',
+  metafile: true,
+  logLevel: 'warning',
+  logOverride: {
+    // TypeScript and ESLint probe optional modules with require() in try/catch; that is expected.
+    'require-resolve-not-external': 'silent',
+    'unsupported-require-call': 'silent',
+    'unsupported-dynamic-import': 'silent',
+    'empty-import-meta': 'silent',
+  },
+  plugins: [pluginFromSources()],
+});
+
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  const heaviest = Object.entries(
+    Object.entries(output.inputs).reduce((sizes, [input, { bytesInOutput }]) => {
+      const key = packageOf(input);
+      sizes[key] = (sizes[key] ?? 0) + bytesInOutput;
+      return sizes;
+    }, {}),
+  )
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, bytes]) => `${name} ${kib(bytes)}`)
+    .join(', ');
+  console.log(`${path.relative(root, file).padEnd(27)} ${kib(output.bytes).padStart(9)}  (${heaviest})`);
+}
+
+// The bundled TypeScript looks for its default libraries (lib.es2023.d.ts, lib.dom.d.ts, ...) next
+// to the executing file; without them `cancelSafe.typeAware` would see `Promise` as an error type.
+const tsLib = path.dirname(require.resolve('typescript/lib/typescript.js'));
+const libs = readdirSync(tsLib).filter((file) => /^lib\..*\.d\.ts$/.test(file));
+for (const file of libs) copyFileSync(path.join(tsLib, file), path.join(outdir, file));
+console.log(`${'client/dist/lib.*.d.ts'.padEnd(27)} ${kib(libs.reduce((total, file) => total + statSync(path.join(tsLib, file)).size, 0)).padStart(9)}  (${libs.length} TypeScript default libraries)`);
+
+if (args.has('--bundle')) {
+  console.log(`bundled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(0);
+}
+
+// 3. Package. --no-dependencies: everything the extension runs is in dist/, node_modules is not shipped.
+const { name, version } = JSON.parse(readFileSync(path.join(clientDir, 'package.json'), 'utf8'));
+const vsix = path.join(clientDir, `${name}-${version}.vsix`);
+rmSync(vsix, { force: true });
+run(
+  process.execPath,
+  [path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix],
+  'packaging with vsce',
+  { cwd: clientDir },
+);
+console.log(`${path.relative(root, vsix)}: ${kib(statSync(vsix).size)} (built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+
+/** Bundles eslint-plugin-cancel-safe from rules/src, so packaging needs no prior `npm run build`. */
+function pluginFromSources() {
+  const entries = {
+    'eslint-plugin-cancel-safe': path.join(root, 'rules', 'src', 'index.ts'),
+    'eslint-plugin-cancel-safe/cli': path.join(root, 'rules', 'src', 'cli', 'index.ts'),
+  };
+  return {
+    name: 'cancel-safe-sources',
+    setup(build) {
+      build.onResolve({ filter: /^eslint-plugin-cancel-safe(\/cli)?$/ }, ({ path: specifier }) => ({ path: entries[specifier] }));
+    },
+  };
+}
+
+function packageOf(input) {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (match) return match[1];
+  return input.split('/').slice(0, 2).join('/');
+}
+
+function kib(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(0)} KB`;
+}
+
+function run(command, commandArgs, what, options = {}) {
+  const child = spawnSync(command, commandArgs, { stdio: 'inherit', cwd: root, ...options });
+  if (child.status !== 0) fail(`${what} failed (exit code ${child.status ?? child.signal}); see the output above.`);
+}
+
+function fail(message) {
+  console.error(`package.mjs: ${message}`);
+  process.exit(2);
+}
