@@ -19,3 +19,25 @@ export class TimeoutError extends Error {
     super(message);
   }
 }
+
+/**
+ * Rejection reason of {@link Channel.send} once the channel is closed, and of
+ * {@link Channel.recv} once it is closed and drained. `for await` over a channel ends quietly
+ * instead of throwing it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await channel.send(job);
+ * } catch (error) {
+ *   if (error instanceof ChannelClosedError) return; // the consumer shut down: stop producing
+ *   throw error;
+ * }
+ * ```
+ */
+export class ChannelClosedError extends Error {
+  override readonly name = 'ChannelClosedError';
+  constructor(message = 'The channel is closed.') {
+    super(message);
+  }
+}

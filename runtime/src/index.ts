@@ -1,3 +1,13 @@
-export { TimeoutError } from './errors.js';
+export { CancellationToken } from './cancellation-token.js';
+export { Channel } from './channel.js';
+export { ChannelClosedError, TimeoutError } from './errors.js';
+export { interval } from './interval.js';
+export { JoinSet, type Settled } from './join-set.js';
+export { mapConcurrent } from './map-concurrent.js';
+export { pump } from './pump.js';
+export { retry, type RetryOptions } from './retry.js';
+export { select, type Selected } from './select.js';
+export { Semaphore, type Permit } from './semaphore.js';
 export { sleep } from './sleep.js';
+export { TaskTracker } from './task-tracker.js';
 export { timeout } from './timeout.js';

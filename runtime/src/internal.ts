@@ -63,3 +63,182 @@ export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof 
   (handle as { unref?: () => void }).unref?.();
   return handle;
 }
+
+/** `RangeError`/`TypeError` for an argument that must be an integer `>= min`. */
+export function assertInteger(name: string, value: unknown, min: number): asserts value is number {
+  if (typeof value !== 'number') throw typeError(name, `an integer >= ${min}`, value);
+  if (!Number.isInteger(value) || value < min) throw rangeError(name, `an integer >= ${min}`, value);
+}
+
+/**
+ * One settled promise shared by every fast path that resolves to `undefined` (a `send` into a
+ * channel with room, a wait on a token already cancelled): a settled promise is immutable, and not
+ * allocating one per call is most of the difference with the peers in the channel benchmark.
+ */
+export const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Listener options shared by every waiter (one object, not one per call). */
+const ONCE: AddEventListenerOptions = { once: true };
+
+/**
+ * Key under which `select()` hangs a claim function on each branch signal. `Symbol.for` so that
+ * the ESM and CommonJS copies of the package, loaded side by side, still understand each other.
+ */
+export const CLAIM: unique symbol = Symbol.for('cancel-safe.select.claim') as never;
+
+interface Claimable {
+  [CLAIM]?: () => boolean;
+}
+
+/**
+ * Called by a primitive at the moment it commits a side effect for a waiter (hands it a channel
+ * value, a permit, a slot): returns false when the waiter must not take it. That is the case when
+ * its signal has already aborted (an abort listener that has not run yet, mid-dispatch) or when
+ * the waiter is a `select()` branch and another branch of the same call has already committed.
+ * A successful claim makes the branch the winner and aborts its siblings synchronously, so two
+ * branches of one select can never both consume something.
+ */
+export function claim(signal: AbortSignal | undefined): boolean {
+  if (signal === undefined) return true;
+  if (signal.aborted) return false;
+  const claimFn = (signal as Claimable)[CLAIM];
+  return claimFn === undefined || claimFn();
+}
+
+/** Marks `signal` as a select branch whose claims go through `claimFn`. */
+export function setClaim(signal: AbortSignal, claimFn: () => boolean): void {
+  (signal as Claimable)[CLAIM] = claimFn;
+}
+
+/**
+ * One waiting operation: a node of an intrusive doubly-linked list (O(1) removal on abort, so a
+ * million aborted waits leave no tombstones behind) and its own abort listener (`handleEvent`, so
+ * no closure is allocated per wait).
+ */
+export class Waiter<T> {
+  prev: Waiter<T> | undefined = undefined;
+  next: Waiter<T> | undefined = undefined;
+  queue: WaitQueue<T> | undefined = undefined;
+  resolve!: (value: T) => void;
+  reject!: (reason: unknown) => void;
+  constructor(
+    readonly signal: AbortSignal | undefined,
+    readonly item: unknown,
+  ) {}
+
+  /** The abort listener: leave the queue (no side effect) and reject with the signal's reason. */
+  handleEvent(): void {
+    this.queue?.remove(this);
+    this.reject(this.signal!.reason);
+  }
+}
+
+/** FIFO of waiters; every primitive that can block keeps one (or two) of these. */
+export class WaitQueue<T> {
+  head: Waiter<T> | undefined = undefined;
+  tail: Waiter<T> | undefined = undefined;
+  length = 0;
+
+  /** Appends a waiter for `signal` (already checked not aborted) and returns its promise. */
+  enqueue(signal: AbortSignal | undefined, item?: unknown): Promise<T> {
+    const waiter = new Waiter<T>(signal, item);
+    const promise = new Promise<T>((resolve, reject) => {
+      waiter.resolve = resolve;
+      waiter.reject = reject;
+    });
+    waiter.queue = this;
+    if (this.tail === undefined) this.head = waiter;
+    else {
+      this.tail.next = waiter;
+      waiter.prev = this.tail;
+    }
+    this.tail = waiter;
+    this.length++;
+    signal?.addEventListener('abort', waiter, ONCE);
+    return promise;
+  }
+
+  remove(waiter: Waiter<T>): void {
+    if (waiter.queue !== this) return;
+    if (waiter.prev === undefined) this.head = waiter.next;
+    else waiter.prev.next = waiter.next;
+    if (waiter.next === undefined) this.tail = waiter.prev;
+    else waiter.next.prev = waiter.prev;
+    waiter.prev = waiter.next = waiter.queue = undefined;
+    this.length--;
+  }
+
+  /**
+   * Unlinks the first waiter, detaches its abort listener and returns it if it may take the
+   * value now (see {@link claim}); a waiter that may not is rejected with its signal's reason and
+   * the next one is tried. Returns `undefined` when no waiter can take it.
+   */
+  take(): Waiter<T> | undefined {
+    for (let waiter = this.head; waiter !== undefined; waiter = this.head) {
+      this.remove(waiter);
+      const signal = waiter.signal;
+      if (signal === undefined) return waiter;
+      signal.removeEventListener('abort', waiter);
+      if (claim(signal)) return waiter;
+      waiter.reject(signal.reason);
+    }
+    return undefined;
+  }
+
+  /** Rejects every waiter with `reason()` (one error per waiter, each with its own stack). */
+  rejectAll(reason: () => unknown): void {
+    for (let waiter = this.head; waiter !== undefined; waiter = this.head) {
+      this.remove(waiter);
+      waiter.signal?.removeEventListener('abort', waiter);
+      waiter.reject(reason());
+    }
+  }
+}
+
+/** Growable ring buffer: O(1) push and shift without `Array.prototype.shift`'s copying. */
+export class Deque<T> {
+  #items: (T | undefined)[] = new Array<T | undefined>(16);
+  #mask = 15;
+  #head = 0;
+  size = 0;
+
+  push(value: T): void {
+    if (this.size > this.#mask) this.#grow();
+    this.#items[(this.#head + this.size) & this.#mask] = value;
+    this.size++;
+  }
+
+  /** Removes and returns the oldest value; the caller checks `size > 0` first. */
+  shift(): T {
+    const head = this.#head;
+    const value = this.#items[head] as T;
+    this.#items[head] = undefined;
+    this.#head = (head + 1) & this.#mask;
+    this.size--;
+    return value;
+  }
+
+  #grow(): void {
+    const old = this.#items;
+    const length = old.length;
+    const items = new Array<T | undefined>(length * 2);
+    for (let i = 0; i < length; i++) items[i] = old[(this.#head + i) & this.#mask];
+    this.#items = items;
+    this.#mask = length * 2 - 1;
+    this.#head = 0;
+  }
+}
+
+/** An AbortSignal that will never abort, for callers that passed none: one per call, never shared,
+ * so listeners an operation forgets to remove die with it instead of piling up on a global. */
+export function neverSignal(): AbortSignal {
+  return new AbortController().signal;
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
