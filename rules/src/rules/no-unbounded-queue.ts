@@ -1,0 +1,341 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { getEnclosingFunction, getPropertyName, isFunctionNode, isLoopNode, unwrap, walk } from '../util/ast';
+import { classifyArrayUse, hasLengthBound, type ArrayUse } from '../util/collections';
+import { createRule } from '../util/create-rule';
+import { importFromRuntime } from '../util/imports';
+import { getSettings } from '../util/settings';
+import { getTypeServices } from '../util/types';
+
+export type Options = [
+  {
+    suggestedCapacity?: number;
+    checkClassFields?: boolean;
+  },
+];
+export type MessageId = 'unboundedQueue' | 'dropOldest' | 'useChannel';
+
+/** An array that may be a queue: a long-lived variable or a class field, and everything done to it. */
+interface Candidate {
+  /** How the queue is written in messages and fixes (`queue`, `this.pending`). */
+  readonly text: string;
+  readonly uses: readonly ArrayUse[];
+  /** True when something other than a member use touches it (passed along, returned, reassigned): the Channel rewrite would be incomplete. */
+  readonly escapes: boolean;
+  /** The declaration the Channel rewrite replaces (a `const`/`let` declarator or a class property), if it can. */
+  readonly declaration: TSESTree.VariableDeclarator | TSESTree.PropertyDefinition | undefined;
+  readonly isArray: (node: TSESTree.Node) => boolean;
+}
+
+export default createRule<Options, MessageId>({
+  name: 'no-unbounded-queue',
+  meta: {
+    type: 'suggestion',
+    docs: {
+      description: 'Disallow arrays used as long-lived FIFO queues without a bound on their length',
+      recommended: 'warn',
+    },
+    hasSuggestions: true,
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          suggestedCapacity: {
+            type: 'integer',
+            minimum: 1,
+            description: 'The capacity the suggestions write in (the Channel capacity, or the length at which the oldest item is dropped).',
+          },
+          checkClassFields: {
+            type: 'boolean',
+            description: 'Also check class fields (`this.queue = []`, `queue = []`), not only module-level and closure-captured arrays.',
+          },
+        },
+      },
+    ],
+    messages: {
+      unboundedQueue:
+        '`{{queue}}` is used as a queue (items enter with `{{enqueue}}()` and leave with `{{dequeue}}()`) but nothing bounds its length, so when producers outpace the consumer it grows until the process runs out of memory. Use a bounded `Channel` from cancel-safe (`await send()` waits, `trySend()` sheds load) or check `{{queue}}.length` against a limit before adding.',
+      dropOldest: 'Drop the oldest item once the queue holds {{capacity}}.',
+      useChannel: 'Use a `Channel` from cancel-safe with capacity {{capacity}}.',
+    },
+  },
+  defaultOptions: [{ suggestedCapacity: 1000, checkClassFields: true }],
+  create(context, [options]) {
+    const sourceCode = context.sourceCode;
+    const services = getTypeServices(context);
+    const settings = getSettings(context);
+    const capacity = options.suggestedCapacity ?? 1000;
+    const candidates: Candidate[] = [];
+
+    return {
+      VariableDeclarator(node) {
+        if (node.id.type !== AST_NODE_TYPES.Identifier) return;
+        if (!isArrayInitializer(node.init) && !(node.init && isArrayTyped(node.id))) return;
+        const variable = sourceCode.getDeclaredVariables(node)[0];
+        if (!variable || !outlivesOneCall(variable)) return;
+        const name = node.id.name;
+        const uses: ArrayUse[] = [];
+        let escapes = false;
+        for (const reference of variable.references) {
+          if (reference.init) continue;
+          const parent = reference.identifier.parent;
+          if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === reference.identifier) uses.push(classifyArrayUse(parent));
+          else escapes = true;
+        }
+        candidates.push({
+          text: name,
+          uses,
+          escapes,
+          declaration: isArrayInitializer(node.init) ? node : undefined,
+          isArray: (candidate) => candidate.type === AST_NODE_TYPES.Identifier && candidate.name === name,
+        });
+      },
+      ClassBody(node) {
+        if (options.checkClassFields !== false) collectClassFields(node);
+      },
+      'Program:exit'() {
+        for (const candidate of candidates) check(candidate);
+      },
+    };
+
+    function check(candidate: Candidate): void {
+      const kinds = new Set(candidate.uses.map((use) => use.kind));
+      const spliceFromStart = candidate.uses.some((use) => use.kind === 'splice' && isZero(use.call?.arguments[0]));
+      let enqueue: 'push' | 'unshift';
+      let dequeue: string;
+      if (kinds.has('push') && (kinds.has('shift') || spliceFromStart)) {
+        enqueue = 'push';
+        dequeue = kinds.has('shift') ? 'shift' : 'splice';
+      } else if (kinds.has('unshift') && kinds.has('pop')) {
+        enqueue = 'unshift';
+        dequeue = 'pop';
+      } else {
+        return; // a stack, a list, or a buffer flushed all at once: not a FIFO queue
+      }
+      const channelFix = getChannelRewrite(candidate);
+      for (const use of candidate.uses) {
+        if (use.kind !== enqueue || !use.call) continue;
+        if (isWorklistPush(use.call, candidate)) continue;
+        const fn = getEnclosingFunction(use.call);
+        const scope = fn ? fn.body : sourceCode.ast;
+        if (hasLengthBound(sourceCode, scope, candidate.isArray)) continue;
+        const suggest: TSESLint.SuggestionReportDescriptor<MessageId>[] = [];
+        const statement = getStatement(use.call);
+        if (enqueue === 'push' && dequeue === 'shift' && statement) {
+          suggest.push({
+            messageId: 'dropOldest',
+            data: { capacity: String(capacity) },
+            fix: (fixer) => {
+              const guard = `if (${candidate.text}.length >= ${capacity}) ${candidate.text}.shift();`;
+              const original = sourceCode.getText(statement);
+              const inBlock = [AST_NODE_TYPES.BlockStatement, AST_NODE_TYPES.Program, AST_NODE_TYPES.SwitchCase, AST_NODE_TYPES.StaticBlock].includes(
+                statement.parent!.type,
+              );
+              const indent = ' '.repeat(statement.loc.start.column);
+              return fixer.replaceText(statement, inBlock ? `${guard}\n${indent}${original}` : `{ ${guard} ${original} }`);
+            },
+          });
+        }
+        if (channelFix) suggest.push({ messageId: 'useChannel', data: { capacity: String(capacity) }, fix: channelFix });
+        context.report({
+          node: use.call,
+          messageId: 'unboundedQueue',
+          data: { queue: candidate.text, enqueue, dequeue },
+          suggest,
+        });
+      }
+    }
+
+    /** Module-level, or captured by a function other than the one that declares it (a listener, a timer, a method). */
+    function outlivesOneCall(variable: TSESLint.Scope.Variable): boolean {
+      const scopeType = variable.scope.type;
+      if (scopeType === 'module' || scopeType === 'global') return true;
+      return variable.references.some((reference) => reference.from.variableScope !== variable.scope.variableScope);
+    }
+
+    function isArrayTyped(node: TSESTree.Node): boolean {
+      if (!services) return false;
+      const checker = services.program.getTypeChecker();
+      const type = services.getTypeAtLocation(node);
+      return checker.isArrayType(type);
+    }
+
+    /** Class fields initialised to `[]` (or, with types, declared as arrays) and every `this.field` use inside the class. */
+    function collectClassFields(body: TSESTree.ClassBody): void {
+      const declarations = new Map<string, TSESTree.PropertyDefinition | undefined>();
+      const assigned = new Set<string>();
+      for (const member of body.body) {
+        if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static) continue;
+        const name = fieldName(member.key, member.computed);
+        if (name === undefined) continue;
+        if (isArrayInitializer(member.value)) declarations.set(name, member);
+        else if (isArrayTyped(member.key)) declarations.set(name, undefined);
+      }
+      const uses = new Map<string, ArrayUse[]>();
+      const escapes = new Set<string>();
+      walkClassMembers(body, (member) => {
+        const name = fieldName(member.property, member.computed);
+        if (name === undefined) return;
+        const parent = member.parent;
+        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
+          if (isArrayInitializer(parent.right)) {
+            if (!declarations.has(name)) declarations.set(name, undefined);
+          } else escapes.add(name);
+          assigned.add(name);
+          return;
+        }
+        if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === member) {
+          const list = uses.get(name) ?? [];
+          list.push(classifyArrayUse(parent));
+          uses.set(name, list);
+        } else escapes.add(name);
+      });
+      for (const [name, declaration] of declarations) {
+        const text = `this.${name}`;
+        candidates.push({
+          text,
+          uses: uses.get(name) ?? [],
+          escapes: escapes.has(name) || assigned.has(name),
+          declaration,
+          isArray: (node) =>
+            node.type === AST_NODE_TYPES.MemberExpression &&
+            node.object.type === AST_NODE_TYPES.ThisExpression &&
+            fieldName(node.property, node.computed) === name,
+        });
+      }
+    }
+
+    /** Visits `this.x` in the class's methods and arrow functions (not in nested classes or `function`s, which rebind `this`). */
+    function walkClassMembers(body: TSESTree.ClassBody, visit: (member: TSESTree.MemberExpression) => void): void {
+      walk(body, sourceCode.visitorKeys, (node) => {
+        if (node !== body && node.type === AST_NODE_TYPES.ClassBody) return false;
+        if (
+          (node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.FunctionDeclaration) &&
+          node.parent?.type !== AST_NODE_TYPES.MethodDefinition &&
+          node.parent?.type !== AST_NODE_TYPES.PropertyDefinition
+        ) {
+          return false;
+        }
+        if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression) visit(node);
+        return true;
+      });
+    }
+
+    /** `while (queue.length) { const next = queue.shift(); …; queue.push(child) }`: a worklist drained in place, not a producer queue. */
+    function isWorklistPush(call: TSESTree.CallExpression, candidate: Candidate): boolean {
+      for (let node: TSESTree.Node | undefined = call.parent; node; node = node.parent) {
+        if (isFunctionNode(node)) return false;
+        if (isLoopNode(node) && 'test' in node && node.test && mentionsLength(node.test, candidate)) return true;
+      }
+      return false;
+    }
+
+    function mentionsLength(test: TSESTree.Node, candidate: Candidate): boolean {
+      let found = false;
+      walk(test, sourceCode.visitorKeys, (node) => {
+        if (found) return false;
+        if (node.type === AST_NODE_TYPES.MemberExpression && getPropertyName(node) === 'length' && candidate.isArray(node.object)) found = true;
+        return !found;
+      });
+      return found;
+    }
+
+    /**
+     * The whole-queue rewrite to a Channel, when every use maps onto it: `push(x)` statements
+     * (→ `await send(x)` in async code, `trySend(x)` elsewhere), `shift()` in async functions
+     * (→ `await recv()`), and `length` reads (→ `size`). Anything else (indexing, iteration,
+     * passing the array on) and the rewrite is not offered.
+     */
+    function getChannelRewrite(candidate: Candidate): TSESLint.ReportFixFunction | undefined {
+      const declaration = candidate.declaration;
+      if (!declaration || candidate.escapes) return undefined;
+      for (const use of candidate.uses) {
+        if (use.kind === 'length') continue;
+        if (use.kind === 'push' && use.call && use.call.arguments.length === 1 && use.call.arguments[0]!.type !== AST_NODE_TYPES.SpreadElement && isResultIgnored(use.call)) continue;
+        if (use.kind === 'shift' && use.call && use.call.arguments.length === 0 && getEnclosingFunction(use.call)?.async === true && !use.call.optional) continue;
+        return undefined;
+      }
+      return (fixer) => {
+        const runtime = importFromRuntime(fixer, sourceCode, settings.runtimeModule, ['Channel']);
+        const fixes = [...runtime.fixes];
+        const channel = runtime.names['Channel']!;
+        const typeArgument = getElementTypeText(declaration);
+        const init = `new ${channel}${typeArgument}(${capacity})`;
+        if (declaration.type === AST_NODE_TYPES.VariableDeclarator) {
+          fixes.push(fixer.replaceText(declaration, `${(declaration.id as TSESTree.Identifier).name} = ${init}`));
+        } else {
+          const end = declaration.typeAnnotation ? declaration.typeAnnotation.range[0] : declaration.key.range[1];
+          fixes.push(fixer.replaceTextRange([end, declaration.value!.range[1]], ` = ${init}`));
+        }
+        for (const use of candidate.uses) {
+          const property = use.member.property;
+          if (use.kind === 'length') fixes.push(fixer.replaceText(property, 'size'));
+          else if (use.kind === 'push') {
+            const inAsync = getEnclosingFunction(use.call!)?.async === true;
+            fixes.push(fixer.replaceText(property, inAsync ? 'send' : 'trySend'));
+            if (inAsync) fixes.push(fixer.insertTextBefore(use.call!, 'await '));
+          } else if (use.kind === 'shift') {
+            const needsParens = use.call!.parent?.type === AST_NODE_TYPES.MemberExpression;
+            fixes.push(fixer.replaceText(property, 'recv'));
+            fixes.push(fixer.insertTextBefore(use.call!, needsParens ? '(await ' : 'await '));
+            if (needsParens) fixes.push(fixer.insertTextAfter(use.call!, ')'));
+          }
+        }
+        return fixes;
+      };
+    }
+
+    /** `<Job>` from `const q: Job[] = []` or `queue: Array<Job> = []`, else nothing. */
+    function getElementTypeText(declaration: TSESTree.VariableDeclarator | TSESTree.PropertyDefinition): string {
+      const annotation =
+        declaration.type === AST_NODE_TYPES.VariableDeclarator
+          ? (declaration.id as TSESTree.Identifier).typeAnnotation?.typeAnnotation
+          : declaration.typeAnnotation?.typeAnnotation;
+      if (annotation?.type === AST_NODE_TYPES.TSArrayType) return `<${sourceCode.getText(annotation.elementType)}>`;
+      if (
+        annotation?.type === AST_NODE_TYPES.TSTypeReference &&
+        annotation.typeName.type === AST_NODE_TYPES.Identifier &&
+        annotation.typeName.name === 'Array' &&
+        annotation.typeArguments?.params.length === 1
+      ) {
+        return `<${sourceCode.getText(annotation.typeArguments.params[0]!)}>`;
+      }
+      return '';
+    }
+  },
+});
+
+function isArrayInitializer(node: TSESTree.Node | null | undefined): boolean {
+  if (!node) return false;
+  const value = unwrap(node);
+  if (value.type === AST_NODE_TYPES.ArrayExpression) return true;
+  return (
+    (value.type === AST_NODE_TYPES.NewExpression || value.type === AST_NODE_TYPES.CallExpression) &&
+    value.callee.type === AST_NODE_TYPES.Identifier &&
+    value.callee.name === 'Array' &&
+    value.arguments.length === 0
+  );
+}
+
+function fieldName(key: TSESTree.Node, computed: boolean): string | undefined {
+  if (key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${key.name}`;
+  if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
+  return undefined;
+}
+
+function isZero(node: TSESTree.Node | undefined): boolean {
+  return node?.type === AST_NODE_TYPES.Literal && node.value === 0;
+}
+
+/** `q.push(x);` or `(x) => q.push(x)`: the new length that push returns is never read. */
+function isResultIgnored(call: TSESTree.CallExpression): boolean {
+  if (getStatement(call)) return true;
+  const parent = call.parent?.type === AST_NODE_TYPES.ChainExpression ? call.parent.parent : call.parent;
+  return parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === call;
+}
+
+/** The expression statement that is exactly this call (`q.push(x);`), if any. */
+function getStatement(call: TSESTree.CallExpression): TSESTree.ExpressionStatement | undefined {
+  const parent = call.parent?.type === AST_NODE_TYPES.ChainExpression ? call.parent.parent : call.parent;
+  return parent?.type === AST_NODE_TYPES.ExpressionStatement ? parent : undefined;
+}
