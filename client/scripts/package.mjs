@@ -36,7 +36,7 @@ if (existsSync(worker)) entryPoints['lint-worker'] = worker;
 const outdir = path.join(clientDir, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 
-const result = await esbuild.build({
+const options = {
   entryPoints,
   outdir,
   bundle: true,
@@ -62,7 +62,9 @@ const result = await esbuild.build({
     'empty-import-meta': 'silent',
   },
   plugins: [pluginFromSources()],
-});
+};
+// esbuild already printed each error with its location; a stack trace of esbuild itself adds only noise.
+const result = await esbuild.build(options).catch((error) => fail(`bundling failed with ${error.errors?.length ?? 'an'} error(s); see above.`));
 
 for (const [file, output] of Object.entries(result.metafile.outputs)) {
   const heaviest = Object.entries(

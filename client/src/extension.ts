@@ -24,7 +24,7 @@ import {
   type InitializationOptions,
   type StatusParams,
 } from '../../server/src/shared/protocol';
-import { detectPackageManager, missingPackage, missingPackagesMessage, Once } from './install-hint';
+import { detectPackageManager, installCommand, missingPackage, missingPackagesMessage, Once } from './install-hint';
 import { ProblemLog, readSettings } from './settings';
 import { CrashBudget, statusView, type ConnectionState } from './status';
 
@@ -194,9 +194,10 @@ class CancelSafeExtension implements vscode.Disposable {
         // An unreadable folder only costs the lockfile guess: npm is suggested.
       }
     }
-    const message = missingPackagesMessage([name], detectPackageManager(files), vscode.workspace.workspaceFolders?.length === 1 ? undefined : folder?.name);
+    const manager = detectPackageManager(files);
+    const message = missingPackagesMessage([name], manager, vscode.workspace.workspaceFolders?.length === 1 ? undefined : folder?.name);
     this.output.warn(message);
-    const command = message.slice(message.lastIndexOf(': ') + 2);
+    const command = installCommand(manager, [name]);
     const choice = await vscode.window.showWarningMessage(message, 'Copy install command', 'Show output');
     if (choice === 'Copy install command') await vscode.env.clipboard.writeText(command);
     if (choice === 'Show output') this.output.show(true);

@@ -54,10 +54,7 @@ export function installCommand(manager: PackageManager, packages: readonly strin
 export function missingPackagesMessage(packages: readonly string[], manager: PackageManager, folder?: string): string {
   const what = packages.length === 1 ? `\`${packages[0]}\` is` : `${packages.map((name) => `\`${name}\``).join(' and ')} are`;
   const where = folder ? ` in ${folder}` : '';
-  return (
-    `Cancel Safe: ${what} not installed${where}, so the workspace's ESLint config cannot run and Cancel Safe lints with its ` +
-    `bundled ESLint and embedded recommended config instead. Install with: ${installCommand(manager, packages)}`
-  );
+  return `Cancel Safe: ${what} not installed${where}, so the workspace's ESLint config cannot load and its files are not linted. Install with: ${installCommand(manager, packages)}`;
 }
 
 /** Answers "first time?" per key, so each distinct problem is explained once per session. */

@@ -67,6 +67,7 @@ export function readSettings(config: ConfigurationReader): SettingsResult {
         'a module specifier such as "cancel-safe"',
       ),
       trace: { server: pick('trace.server', DEFAULT_SETTINGS.trace.server, oneOf(TRACE_LEVELS), quoted(TRACE_LEVELS)) },
+      workspaceDiagnostics: pick('workspaceDiagnostics', DEFAULT_SETTINGS.workspaceDiagnostics ?? false, isBoolean, 'true or false'),
     },
     problems,
   };
