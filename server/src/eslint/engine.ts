@@ -1,0 +1,263 @@
+/**
+ * Runs ESLint for the language server, inside the lint worker: decides per file which
+ * configuration applies (the workspace's `eslint.config.*` when it enables cancel-safe rules,
+ * else the embedded `recommended`), which ESLint runs it (the workspace's when installed and
+ * compatible, else the bundled one), and reduces the results to {@link LintOutcome}. It never
+ * re-implements a rule and never fixes text itself.
+ */
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { ESLint as BundledESLint, type Linter } from 'eslint';
+import plugin = require('eslint-plugin-cancel-safe');
+import { createZeroConfig } from 'eslint-plugin-cancel-safe/cli';
+import { RELATED_LOCATIONS_SYMBOL, type RelatedLocationsRecord } from '../shared/protocol';
+import type { EngineInfo, LintOutcome, LintSettings, WireMessage } from './protocol';
+
+type ESLintClass = typeof BundledESLint;
+type ESLintInstance = InstanceType<ESLintClass>;
+
+const PREFIX = 'cancel-safe/';
+const onlyCancelSafe = ({ ruleId }: { ruleId: string }): boolean => ruleId.startsWith(PREFIX);
+const KNOWN_RULES = new Set(Object.keys(plugin.rules));
+
+/** Thrown (as a marker) when the caller cancelled the lint at one of its await points. */
+export class LintCancelled extends Error {
+  override readonly name = 'LintCancelled';
+}
+
+interface WorkspaceEngine {
+  ESLint: ESLintClass;
+  info: EngineInfo;
+  instance: ESLintInstance;
+}
+
+interface Decision {
+  kind: 'workspace' | 'embedded' | 'ignored';
+  file?: string;
+}
+
+/** Messages and state of one lint worker; one instance per worker thread. */
+export class LintEngine {
+  readonly #workspaces = new Map<string, WorkspaceEngine>();
+  readonly #embedded = new Map<string, ESLintInstance>();
+  /** Per file: which configuration applies. Cleared on {@link invalidate}; bounded to keep memory flat with many files. */
+  readonly #decisions = new Map<string, Decision>();
+  readonly #log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  readonly #bundled: EngineInfo = { version: BundledESLint.version, source: 'bundled', path: bundledPath() };
+  #related: RelatedLocationsRecord[] = [];
+
+  constructor(log: (level: 'info' | 'warn' | 'error', message: string) => void) {
+    this.#log = log;
+    // The sink of the related-locations convention (see RELATED_LOCATIONS_SYMBOL): rules of any
+    // plugin copy in this thread find it on the global object.
+    (globalThis as Record<symbol, unknown>)[Symbol.for(RELATED_LOCATIONS_SYMBOL)] = (record: RelatedLocationsRecord) => {
+      if (this.#related.length < 10_000) this.#related.push(record);
+    };
+  }
+
+  /** Forget ESLint instances and config decisions: a config, package.json or tsconfig changed. */
+  invalidate(): void {
+    this.#workspaces.clear();
+    this.#embedded.clear();
+    this.#decisions.clear();
+  }
+
+  /**
+   * Lints `text` as the file `filePath`.
+   * @param isCancelled polled at every await point; a true answer throws {@link LintCancelled}.
+   */
+  async lint(filePath: string, root: string, text: string, settings: LintSettings, isCancelled: () => boolean): Promise<LintOutcome> {
+    const started = performance.now();
+    const notes: string[] = [];
+    const checkpoint = (): void => {
+      if (isCancelled()) throw new LintCancelled();
+    };
+    let engine: WorkspaceEngine;
+    try {
+      engine = this.#workspace(root);
+    } catch (error) {
+      return this.#failure(`ESLint could not be loaded for the workspace ${root}: ${messageOf(error)}`, this.#bundled, { kind: 'embedded' }, started);
+    }
+    let decision: Decision;
+    try {
+      decision = await this.#decide(engine, filePath);
+    } catch (error) {
+      const configFile = await engine.instance.findConfigFile(filePath).catch(() => undefined);
+      return this.#failure(
+        `ESLint could not load the configuration${configFile ? ` ${configFile}` : ''} for ${filePath}: ${messageOf(error)} Fix the config (\`npx eslint ${path.basename(filePath)}\` shows the same error); other files keep being linted.`,
+        engine.info,
+        { kind: 'workspace', ...(configFile ? { file: configFile } : {}) },
+        started,
+        configFile,
+      );
+    }
+    checkpoint();
+    const config = decision.file ? { kind: decision.kind, file: decision.file } : { kind: decision.kind };
+    if (decision.kind === 'ignored') return { messages: [], docs: {}, config, eslint: engine.info, notes, durationMs: performance.now() - started };
+
+    const eslint = decision.kind === 'workspace' ? engine.instance : this.#embeddedFor(root, settings, notes);
+    const info = decision.kind === 'workspace' ? engine.info : this.#bundled;
+    this.#related = [];
+    let result: BundledESLint.LintResult | undefined;
+    try {
+      [result] = await eslint.lintText(text, { filePath, warnIgnored: false });
+    } catch (error) {
+      return this.#failure(`ESLint failed while linting ${filePath}: ${messageOf(error)}`, info, config, started, decision.file);
+    }
+    checkpoint();
+    const messages = result ? this.#toWire(result.messages, filePath, decision.kind === 'workspace' ? settings.rules : {}) : [];
+    const docs: Record<string, string> = {};
+    if (result && messages.some((message) => message.ruleId)) {
+      const meta = eslint.getRulesMetaForResults([result]) as Record<string, { docs?: { url?: string } } | undefined>;
+      for (const message of messages) {
+        const url = message.ruleId ? meta[message.ruleId]?.docs?.url : undefined;
+        if (message.ruleId && url) docs[message.ruleId] = url;
+      }
+    }
+    return { messages, docs, config, eslint: info, notes, durationMs: performance.now() - started };
+  }
+
+  #failure(message: string, eslint: EngineInfo, config: LintOutcome['config'], started: number, configFile?: string): LintOutcome {
+    return { messages: [], docs: {}, config, eslint, notes: [], error: { message, ...(configFile ? { configFile } : {}) }, durationMs: performance.now() - started };
+  }
+
+  #toWire(messages: readonly Linter.LintMessage[], filePath: string, overrides: LintSettings['rules']): WireMessage[] {
+    const related = new Map<string, RelatedLocationsRecord['related']>();
+    for (const record of this.#related) {
+      if (record.filename !== filePath) continue;
+      related.set(`${record.ruleId}:${record.line}:${record.column + 1}:${record.messageId ?? ''}`, record.related);
+    }
+    const wire: WireMessage[] = [];
+    for (const message of messages) {
+      // Unused-directive reports and other rules' leftovers are not ours; parse errors are.
+      if (!message.fatal && !message.ruleId?.startsWith(PREFIX)) continue;
+      let severity = message.severity as 1 | 2;
+      if (message.ruleId) {
+        const override = overrides[message.ruleId.slice(PREFIX.length)];
+        if (override === 'off') continue;
+        if (override) severity = override === 'error' ? 2 : 1;
+      }
+      const item: WireMessage = { ruleId: message.ruleId, severity, message: message.message, line: message.line ?? 1, column: message.column ?? 1 };
+      if (message.messageId) item.messageId = message.messageId;
+      if (message.endLine !== undefined) item.endLine = message.endLine;
+      if (message.endColumn !== undefined) item.endColumn = message.endColumn;
+      if (message.fatal) item.fatal = true;
+      if (message.fix) item.fix = { range: [message.fix.range[0], message.fix.range[1]], text: message.fix.text };
+      if (message.suggestions?.length) {
+        item.suggestions = message.suggestions.map((suggestion) => ({
+          desc: suggestion.desc,
+          fix: { range: [suggestion.fix.range[0], suggestion.fix.range[1]], text: suggestion.fix.text },
+        }));
+      }
+      const locations = related.get(`${message.ruleId}:${item.line}:${item.column}:${message.messageId ?? ''}`);
+      if (locations) item.related = locations;
+      wire.push(item);
+    }
+    return wire;
+  }
+
+  async #decide(engine: WorkspaceEngine, filePath: string): Promise<Decision> {
+    const cached = this.#decisions.get(filePath);
+    if (cached) return cached;
+    const file = await engine.instance.findConfigFile(filePath);
+    let decision: Decision;
+    if (!file) decision = { kind: 'embedded' };
+    else if (await engine.instance.isPathIgnored(filePath)) decision = { kind: 'ignored', file };
+    else {
+      const config = (await engine.instance.calculateConfigForFile(filePath)) as { rules?: Record<string, unknown> } | undefined;
+      const enables = Object.entries(config?.rules ?? {}).some(([id, entry]) => id.startsWith(PREFIX) && severityOf(entry) > 0);
+      decision = enables ? { kind: 'workspace', file } : { kind: 'embedded', file };
+    }
+    if (this.#decisions.size >= 5_000) this.#decisions.delete(this.#decisions.keys().next().value!);
+    this.#decisions.set(filePath, decision);
+    return decision;
+  }
+
+  #workspace(root: string): WorkspaceEngine {
+    let engine = this.#workspaces.get(root);
+    if (engine) return engine;
+    const { ESLint, info } = this.#loadWorkspaceESLint(root);
+    const major = Number(info.version.split('.')[0]);
+    const instance = new ESLint({
+      cwd: root,
+      ruleFilter: onlyCancelSafe,
+      // ESLint 9 looks configs up from `cwd` unless asked to start from each file, as ESLint 10 does.
+      ...(major === 9 ? { flags: ['unstable_config_lookup_from_file'] } : {}),
+    } as ConstructorParameters<ESLintClass>[0]);
+    engine = { ESLint, info, instance };
+    this.#workspaces.set(root, engine);
+    return engine;
+  }
+
+  #loadWorkspaceESLint(root: string): { ESLint: ESLintClass; info: EngineInfo } {
+    let resolved: string | undefined;
+    try {
+      resolved = createRequire(path.join(root, 'package.json')).resolve('eslint');
+    } catch {
+      this.#log('info', `No ESLint installed in ${root}; using the bundled ESLint ${BundledESLint.version}.`);
+      return { ESLint: BundledESLint, info: this.#bundled };
+    }
+    try {
+      // A runtime require on purpose: bundlers must not inline the workspace's ESLint.
+      const loaded = createRequire(path.join(root, 'package.json'))(resolved) as { ESLint?: ESLintClass };
+      const version = loaded.ESLint?.version ?? '';
+      const [major = 0, minor = 0] = version.split('.').map(Number);
+      if (typeof loaded.ESLint !== 'function' || !(major >= 10 || (major === 9 && minor >= 15))) {
+        this.#log('warn', `The workspace's ESLint ${version || '(unknown version)'} at ${resolved} is not supported (cancel-safe needs ESLint ^9.15 or ^10 with flat config); using the bundled ESLint ${BundledESLint.version}.`);
+        return { ESLint: BundledESLint, info: this.#bundled };
+      }
+      this.#log('info', `Using the workspace's ESLint ${version} from ${resolved} for ${root}.`);
+      return { ESLint: loaded.ESLint, info: { version, source: 'workspace', path: resolved } };
+    } catch (error) {
+      this.#log('warn', `The workspace's ESLint at ${resolved} failed to load (${messageOf(error)}); using the bundled ESLint ${BundledESLint.version}.`);
+      return { ESLint: BundledESLint, info: this.#bundled };
+    }
+  }
+
+  #embeddedFor(root: string, settings: LintSettings, notes: string[]): ESLintInstance {
+    const rules: Record<string, 'off' | 'warn' | 'error'> = {};
+    for (const [id, severity] of Object.entries(settings.rules)) {
+      if (KNOWN_RULES.has(id)) rules[`${PREFIX}${id}`] = severity;
+      else notes.push(`Setting \`cancelSafe.rules\` names the unknown rule "${id}"; known rules: ${[...KNOWN_RULES].sort().join(', ')}. Ignoring it.`);
+    }
+    const key = JSON.stringify([settings.typeAware ? root : '', rules, settings.raceHelpers, settings.runtimeModule]);
+    let eslint = this.#embedded.get(key);
+    if (eslint) return eslint;
+    const overrideConfig: Linter.Config[] = [
+      ...createZeroConfig(plugin as never, settings.typeAware ? { typeAware: true, rootDir: root } : {}),
+      { name: 'cancel-safe/language-server/settings', settings: { 'cancel-safe': { runtimeModule: settings.runtimeModule, raceHelpers: settings.raceHelpers } } },
+    ];
+    if (Object.keys(rules).length > 0) overrideConfig.push({ name: 'cancel-safe/language-server/rules', rules });
+    eslint = new BundledESLint({
+      overrideConfigFile: true,
+      overrideConfig,
+      ruleFilter: onlyCancelSafe,
+      // Every absolute path lies under the filesystem root; ESLint ignores files outside `cwd`.
+      cwd: path.parse(root).root,
+    });
+    // Settings rarely change; a handful of variants is plenty and keeps memory flat.
+    if (this.#embedded.size >= 8) this.#embedded.delete(this.#embedded.keys().next().value!);
+    this.#embedded.set(key, eslint);
+    return eslint;
+  }
+}
+
+function severityOf(entry: unknown): number {
+  const level = Array.isArray(entry) ? entry[0] : entry;
+  if (level === 'error' || level === 2) return 2;
+  if (level === 'warn' || level === 1) return 1;
+  return 0;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message.trim().replace(/\.?$/, '.');
+  return `${String(error)}.`;
+}
+
+function bundledPath(): string {
+  try {
+    return require.resolve('eslint');
+  } catch {
+    return '(bundled with cancel-safe-language-server)';
+  }
+}
