@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LEAKY, root, tempProject, type JsonResult } from './helpers';
+
+// The flat config a user writes when cancel-safe is one plugin among others (README "Use it in
+// an ESLint config" and docs/ci.md): @eslint/js, typescript-eslint's typed config, and ours.
+const CONFIG = `import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import cancelSafe from 'eslint-plugin-cancel-safe';
+
+export default tseslint.config(
+  { ignores: ['eslint.config.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  cancelSafe.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+);
+`;
+
+const SOURCE = `${LEAKY}
+export function unused(a: number) {
+  let b = a;
+  return b;
+}
+
+export async function floating() {
+  get('x');
+}
+`;
+
+const eslintBins = {
+  'ESLint 10': path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+  'ESLint 9': path.join(root, 'node_modules', 'eslint-v9', 'bin', 'eslint.js'),
+};
+
+describe('eslint-plugin-cancel-safe as a plain ESLint plugin next to @eslint/js and typescript-eslint', () => {
+  let dir: string;
+  before(() => {
+    dir = tempProject({
+      'eslint.config.mjs': CONFIG,
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', lib: ['es2022', 'dom'], noEmit: true }, include: ['src'] }),
+      'src/a.ts': SOURCE,
+    });
+    // The project resolves its packages from this repository's node_modules, as an installed one would.
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  });
+
+  for (const [name, bin] of Object.entries(eslintBins)) {
+    it(`${name}: reports our rule, @eslint/js and typed typescript-eslint rules in one run`, function () {
+      this.timeout(60_000);
+      const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).stdout.trim();
+      assert.match(version, name === 'ESLint 9' ? /^v9\./ : /^v10\./);
+      const { status, stdout, stderr } = spawnSync(process.execPath, [bin, '--format', 'json', 'src'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(status, 1, stderr);
+      const [result] = JSON.parse(stdout) as JsonResult[];
+      const ruleIds = new Set(result!.messages.map((m) => m.ruleId));
+      assert.ok(ruleIds.has('cancel-safe/no-leaky-timeout'), `${name}: ${[...ruleIds].join(', ')}`);
+      assert.ok(ruleIds.has('prefer-const'), 'the @eslint/js recommended rules ran');
+      assert.ok(ruleIds.has('@typescript-eslint/no-floating-promises'), 'the typed typescript-eslint rules ran');
+      assert.ok(!result!.messages.some((m) => m.fatal), 'no parse error');
+    });
+  }
+
+  it('the cancel-safe CLI uses that same config (the project eslint.config.mjs)', () => {
+    const cli = path.join(root, 'rules', 'bin', 'cancel-safe.js');
+    const { status, stdout } = spawnSync(process.execPath, [cli, '--format', 'json', 'src'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(status, 1);
+    const ruleIds = new Set((JSON.parse(stdout) as JsonResult[])[0]!.messages.map((m) => m.ruleId));
+    assert.ok(ruleIds.has('@typescript-eslint/no-floating-promises'));
+    assert.ok(ruleIds.has('cancel-safe/no-leaky-timeout'));
+  });
+});
