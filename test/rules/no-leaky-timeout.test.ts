@@ -1,6 +1,13 @@
 import rule from '../../rules/src/rules/no-leaky-timeout';
 import { commonJsTester, syntacticTester, typedTester } from './rule-tester';
 
+const HOISTED_FIX = `
+import { timeout } from 'cancel-safe';
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const pending = db.query('select 1');
+await timeout(500, (signal) => pending);
+`;
+
 syntacticTester.run('no-leaky-timeout', rule, {
   valid: [
     `await timeout(1000, (signal) => fetch(url, { signal }));`,
@@ -38,6 +45,30 @@ syntacticTester.run('no-leaky-timeout', rule, {
     `await Promise.all([fetch(url), new Promise((r) => setTimeout(r, 10))]);`,
     // A race with no timer in it is not a timeout.
     `await Promise.race([fetch(a), fetch(b)]);`,
+    // Near miss: an unref()ed timer does not hold the process open, and the request has a signal.
+    `await Promise.race([fetch(url, { signal }), new Promise((r) => setTimeout(r, 10).unref())]);`,
+    // Near miss (regression, nodejs/undici test/h2c-client.js): a bounded shutdown step. The timer is
+    // cleared in finally and \`close()\` is meant to go on after the deadline: nothing to abort.
+    `
+      let closeTimer = null;
+      try {
+        await Promise.race([
+          client.close(),
+          new Promise((resolve, reject) => { closeTimer = setTimeout(() => reject(new Error('close hung')), 1000); }),
+        ]);
+      } finally { clearTimeout(closeTimer); }
+    `,
+    // Near miss: a token-cancelled sleep from the runtime, cancelled in finally.
+    `
+      import { sleep, CancellationToken } from 'cancel-safe';
+      async function f(op) {
+        const token = new CancellationToken();
+        try { return await Promise.race([op({ signal: token.signal }), sleep(10, { signal: token.signal })]); }
+        finally { token.cancel(); }
+      }
+    `,
+    // The runtime's timeout() is not a race.
+    `import { timeout as withDeadline } from 'cancel-safe'; await withDeadline(10, (signal) => fetch(url, { signal }));`,
   ],
   invalid: [
     {
@@ -98,11 +129,138 @@ await timeout(500, (signal) => work({ signal }), { signal });
         },
       ],
     },
+    {
+      // A delay helper of the same file, a hoisted operation (its start line is named), settings raceHelpers.
+      code: `
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const pending = db.query('select 1');
+await utils.race([pending, delay(500)]);
+`,
+      settings: { 'cancel-safe': { raceHelpers: ['utils.race'] } },
+      errors: [
+        {
+          messageId: 'operationNotAborted',
+          line: 4,
+          column: 19,
+          data: { operation: 'db.query', created: ' (started on line 3)' },
+          suggestions: [{ messageId: 'useTimeout', output: HOISTED_FIX }],
+        },
+        { messageId: 'timerNotCleared', line: 4, column: 28, suggestions: [{ messageId: 'useTimeout', output: HOISTED_FIX }] },
+      ],
+    },
+    {
+      // An immediately invoked async function is named as such, not by its whole body.
+      code: `await Promise.race([(async () => { await step(); })(), new Promise((r) => setTimeout(r, 5))]);`,
+      errors: [
+        {
+          messageId: 'operationNotAborted',
+          data: { operation: 'async function', created: '' },
+          suggestions: [
+            {
+              messageId: 'useTimeout',
+              output: `import { timeout } from 'cancel-safe';\nawait timeout(5, (signal) => (async () => { await step(); })());`,
+            },
+          ],
+        },
+        {
+          messageId: 'timerNotCleared',
+          suggestions: [
+            {
+              messageId: 'useTimeout',
+              output: `import { timeout } from 'cancel-safe';\nawait timeout(5, (signal) => (async () => { await step(); })());`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // Promise.any, a namespace import of timers/promises, and checkOperationAbort: false.
+      code: `import * as timers from 'node:timers/promises';\nawait Promise.any([load(), timers.setTimeout(100)]);`,
+      options: [{ checkOperationAbort: false }],
+      errors: [
+        {
+          messageId: 'timerNotCleared',
+          line: 2,
+          suggestions: [
+            {
+              messageId: 'useTimeout',
+              output: `import * as timers from 'node:timers/promises';\nimport { timeout } from 'cancel-safe';\nawait timeout(100, (signal) => load(signal));`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // The timer is cleared only on one path (inside the executor), and nothing aborts.
+      code: `
+const race = Promise.race;
+await Promise.race([
+  request(),
+  new Promise((_, reject) => { const t = setTimeout(() => reject(new Error('t')), 50); emitter.on('x', () => clearTimeout(t)); }),
+]);
+`,
+      errors: [
+        { messageId: 'operationNotAborted', line: 4, suggestions: [{ messageId: 'useTimeout', output: `
+import { timeout } from 'cancel-safe';
+const race = Promise.race;
+await timeout(50, (signal) => request(signal));
+` }] },
+        { messageId: 'timerNotCleared', line: 5, suggestions: [{ messageId: 'useTimeout', output: `
+import { timeout } from 'cancel-safe';
+const race = Promise.race;
+await timeout(50, (signal) => request(signal));
+` }] },
+      ],
+    },
+    {
+      // A hoisted timer: only the rewrite of an inline timer is offered.
+      code: `const t = new Promise((r) => setTimeout(r, 100));\nawait Promise.race([fetch(url, { signal }), t]);`,
+      errors: [{ messageId: 'timerNotCleared', line: 2, suggestions: [] }],
+    },
+    {
+      // fetch with an init variable spread in: keeps the init, adds the deadline.
+      code: `await Promise.race([fetch(url, init), sleep(300)]);`,
+      errors: [
+        {
+          messageId: 'timerNotCleared',
+          suggestions: [
+            {
+              messageId: 'useTimeout',
+              output: `import { timeout } from 'cancel-safe';\nawait timeout(300, (signal) => fetch(url, { ...init, signal }));`,
+            },
+            { messageId: 'useAbortSignalTimeout', output: `await fetch(url, { ...init, signal: AbortSignal.timeout(300) });` },
+          ],
+        },
+      ],
+    },
+    {
+      // Optional chaining on the callee, through globalThis.
+      code: `await globalThis.Promise.race([api?.get(id), wait(1000)]);`,
+      errors: [
+        { messageId: 'operationNotAborted', data: { operation: 'api?.get', created: '' }, suggestions: [{ messageId: 'useTimeout', output: `import { timeout } from 'cancel-safe';\nawait timeout(1000, (signal) => api?.get(id));` }] },
+        { messageId: 'timerNotCleared', suggestions: [{ messageId: 'useTimeout', output: `import { timeout } from 'cancel-safe';\nawait timeout(1000, (signal) => api?.get(id));` }] },
+      ],
+    },
+    {
+      // runtimeModule is honoured.
+      code: `await Promise.race([job({ signal }), delay(10)]);`,
+      settings: { 'cancel-safe': { runtimeModule: '@acme/cancel' } },
+      errors: [
+        {
+          messageId: 'timerNotCleared',
+          suggestions: [{ messageId: 'useTimeout', output: `import { timeout } from '@acme/cancel';\nawait timeout(10, (signal) => job({ signal }), { signal });` }],
+        },
+      ],
+    },
   ],
 });
 
 commonJsTester.run('no-leaky-timeout (CommonJS)', rule, {
-  valid: [`const { timeout } = require('cancel-safe'); timeout(10, (signal) => run(signal));`],
+  valid: [
+    `const { timeout } = require('cancel-safe'); timeout(10, (signal) => run(signal));`,
+    // A local named setTimeout is not the timer.
+    `const setTimeout = (f) => f(); Promise.race([run({ signal }), new Promise((r) => setTimeout(r))]);`,
+  ],
   invalid: [
     {
       code: `const timers = require('timers/promises');\nPromise.race([run({ signal }), timers.setTimeout(10)]);`,

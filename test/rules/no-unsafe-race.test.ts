@@ -69,7 +69,7 @@ const [message] = await Promise.race([nextEvent(socket, 'message'), shutdown]);
 `,
       errors: [
         {
-          messageId: 'consumingRace',
+          messageId: 'listenerRace',
           line: 3,
           data: { operation: "nextEvent(socket, 'message')" },
           suggestions: [
@@ -109,11 +109,11 @@ const value = await select({ branch1: (signal) => jobs.recv({ signal }), branch2
     },
     {
       code: `await Promise.race([new Promise((resolve) => socket.once('data', resolve)), stop]);`,
-      errors: [{ messageId: 'consumingRace', data: { operation: 'new Promise(…)' }, suggestions: [] }],
+      errors: [{ messageId: 'listenerRace', data: { operation: 'new Promise(…)' }, suggestions: [] }],
     },
     {
       code: `await Promise.any([new Promise((resolve) => { ws.addEventListener('message', resolve); }), stop]);`,
-      errors: [{ messageId: 'consumingRace' }],
+      errors: [{ messageId: 'listenerRace' }],
     },
     {
       code: `const answer = await Promise.race([rl.question('Name? '), idle]);`,
@@ -179,7 +179,7 @@ commonJsTester.run('no-unsafe-race (CommonJS)', rule, {
       code: `const { once } = require('events');\nPromise.race([once(emitter, 'ready'), failed]);`,
       errors: [
         {
-          messageId: 'consumingRace',
+          messageId: 'listenerRace',
           line: 2,
           suggestions: [
             {

@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getCalleeName, getKeyName, unwrap } from '../util/ast';
+import { getCalleeName, getKeyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { getRaceCall } from '../util/race';
@@ -41,7 +41,7 @@ export default createRule<Options, MessageId>({
       timerNotCleared:
         'This timeout timer is never cleared when the operation wins the race, so it holds the event loop open and keeps its closure alive until it fires. Use `timeout()` from cancel-safe, or clear the timer in `finally`.',
       operationNotAborted:
-        'When the timer wins this race the operation is not aborted: `{{operation}}` gets no AbortSignal and keeps its socket, query or CPU busy after the caller gave up. Use `timeout()` from cancel-safe and pass its signal to the operation.',
+        'When the timer wins this race the operation is not aborted: `{{operation}}`{{created}} gets no AbortSignal and keeps its socket, query or CPU busy after the caller gave up. Use `timeout()` from cancel-safe and pass its signal to the operation.',
       useTimeout: 'Use `timeout()` from cancel-safe.',
       useAbortSignalTimeout: 'Pass `signal: AbortSignal.timeout({{delay}})` to `fetch` instead of racing it.',
     },
@@ -78,11 +78,13 @@ export default createRule<Options, MessageId>({
         if (!checkOperationAbort) return;
         for (const operation of operations) {
           const call = getOperationCall(operation);
-          if (!call || receivesSignal(call)) continue;
+          if (!call || receivesSignal(call) || isCleanupCall(call)) continue;
+          // A hoisted operation: name where it was started, so an editor can show both places.
+          const created = call.range[0] < race.call.range[0] || call.range[1] > race.call.range[1] ? ` (started on line ${call.loc.start.line})` : '';
           context.report({
             node: operation,
             messageId: 'operationNotAborted',
-            data: { operation: sourceCode.getText(call.callee) },
+            data: { operation: describeCallee(call), created },
             suggest,
           });
         }
@@ -126,6 +128,23 @@ export default createRule<Options, MessageId>({
         }
         return node.type === AST_NODE_TYPES.SpreadElement;
       });
+    }
+
+    /**
+     * Racing `client.close()` / `server.stop()` against a timer bounds a shutdown step: letting it
+     * go on after the deadline is the point, there is nothing to abort (undici's test suite does this).
+     */
+    function isCleanupCall(call: TSESTree.CallExpression): boolean {
+      const name = getCalleeName(call);
+      return name !== undefined && CLEANUP_METHODS.has(name);
+    }
+
+    /** The callee as written, or `async function` for an immediately invoked one (whose text is its whole body). */
+    function describeCallee(call: TSESTree.CallExpression): string {
+      const callee = unwrap(call.callee);
+      if (isFunctionNode(callee)) return callee.async ? 'async function' : 'function';
+      const text = sourceCode.getText(callee);
+      return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
     }
 
     /** `p.then(...)`/`.catch`/`.finally` chains hide the call that made the work; we cannot tell. */
@@ -184,7 +203,8 @@ export default createRule<Options, MessageId>({
     function operationWithSignal(operation: TSESTree.Expression, signalText: string): { text: string; outer?: string } {
       const node = unwrap(operation);
       const property = signalText === 'signal' ? 'signal' : `signal: ${signalText}`;
-      if (node.type !== AST_NODE_TYPES.CallExpression) return { text: sourceCode.getText(operation) };
+      // An immediately invoked function cannot receive the signal: keep it as written.
+      if (node.type !== AST_NODE_TYPES.CallExpression || isFunctionNode(unwrap(node.callee))) return { text: sourceCode.getText(operation) };
       const calleeText = sourceCode.getText(node.callee);
       const typeArguments = node.typeArguments ? sourceCode.getText(node.typeArguments) : '';
       const argumentsText = node.arguments.map((argument) => sourceCode.getText(argument));
@@ -212,6 +232,9 @@ export default createRule<Options, MessageId>({
     }
   },
 });
+
+/** Shutdown steps: racing them against a deadline is how a bounded shutdown is written. */
+const CLEANUP_METHODS = new Set(['close', 'end', 'destroy', 'terminate', 'disconnect', 'kill', 'quit', 'shutdown', 'dispose', 'stop']);
 
 function isInlineElement(raceCall: TSESTree.CallExpression, node: TSESTree.Node): boolean {
   return node.range[0] >= raceCall.range[0] && node.range[1] <= raceCall.range[1];

@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getEnclosingLoop, getKeyName, isFunctionNode, isWithin, unwrap, walk, type FunctionNode } from '../util/ast';
+import { getCalleeName, getEnclosingLoop, getKeyName, isFunctionNode, isWithin, unwrap, walk, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { DEFAULT_CONSUMING_METHODS, getConsumingOperation, getRaceCall, type ConsumingOperation, type ConsumingOptions } from '../util/race';
@@ -14,7 +14,7 @@ export type Options = [
     checkEventPromises?: boolean;
   },
 ];
-export type MessageId = 'consumingRace' | 'consumingRaceInLoop' | 'selectBranchIgnoresSignal' | 'useSelect' | 'passBranchSignal';
+export type MessageId = 'consumingRace' | 'listenerRace' | 'consumingRaceInLoop' | 'selectBranchIgnoresSignal' | 'useSelect' | 'passBranchSignal';
 
 export default createRule<Options, MessageId>({
   name: 'no-unsafe-race',
@@ -48,6 +48,8 @@ export default createRule<Options, MessageId>({
     messages: {
       consumingRace:
         '`{{operation}}` takes data out of its source, and when it loses this race the value it takes is dropped (and any listener it registered stays attached). Read in its own task that feeds a bounded Channel (`pump()` from cancel-safe) and race `channel.recv({ signal })` with `select()`, or hoist the pending read and re-race it until it settles.',
+      listenerRace:
+        '`{{operation}}` registers an event listener, and when it loses this race the listener stays attached and the event it waits for (with any data it carries) is dropped. Give it a signal that is aborted when the race settles (`select()` from cancel-safe does that), or remove the listener in `finally`.',
       consumingRaceInLoop:
         '`{{name}}` holds `{{operation}}` (line {{line}}), which is created again on every iteration and raced, so each lost race drops the value it takes. Hoist the pending read out of the loop and replace it only once it has settled, or read in its own task (`pump()` from cancel-safe) and race `channel.recv({ signal })` with `select()`.',
       selectBranchIgnoresSignal:
@@ -77,7 +79,7 @@ export default createRule<Options, MessageId>({
 
     return {
       CallExpression(node) {
-        if (isRuntimeSelect(node)) {
+        if (getCalleeName(node) === 'select' && isRuntimeSelect(node)) {
           checkSelect(node);
           return;
         }
@@ -89,7 +91,7 @@ export default createRule<Options, MessageId>({
           if (inline) {
             context.report({
               node: element,
-              messageId: 'consumingRace',
+              messageId: inline.kind === 'method' ? 'consumingRace' : 'listenerRace',
               data: { operation: describe(inline) },
               suggest: selectSuggestion(race.call, race.elements, race.hasUnknownElements, element, inline),
             });

@@ -47,8 +47,13 @@ export function isRaceHelper(
   settings: CancelSafeSettings,
   callee: TSESTree.Node,
 ): boolean {
-  const origin = resolveOrigin(sourceCode, callee);
-  if (isGlobal(origin, 'Promise', 'race') || isGlobal(origin, 'Promise', 'any')) return true;
+  // Resolving an origin walks scopes; most calls are ruled out by their property name alone.
+  const unwrapped = unwrap(callee);
+  const name = unwrapped.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(unwrapped) : undefined;
+  if (name === 'race' || name === 'any') {
+    const origin = resolveOrigin(sourceCode, callee);
+    if (isGlobal(origin, 'Promise', 'race') || isGlobal(origin, 'Promise', 'any')) return true;
+  }
   if (settings.raceHelpers.length === 0) return false;
   const text = sourceCode.getText(unwrap(callee)).replace(/\s+/g, '').replace(/\?\./g, '.');
   return settings.raceHelpers.includes(text);

@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from './ast';
+import { getEnclosingFunction, getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from './ast';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
@@ -105,22 +105,24 @@ export function createSignalFinder(
   sourceCode: SourceCode,
   services?: ParserServicesWithTypeInformation,
 ): (node: TSESTree.Node) => SignalInScope | undefined {
+  // Per function: its own signal, else the nearest enclosing function's (closures see it too).
   const cache = new Map<FunctionNode, SignalInScope | null>();
-  function forFunction(fn: FunctionNode): SignalInScope | undefined {
+  function forFunction(fn: FunctionNode): SignalInScope | null {
     let found = cache.get(fn);
     if (found === undefined) {
       found = findOwnSignal(fn, services) ?? null;
+      if (!found) {
+        const outer = getEnclosingFunction(fn);
+        found = outer ? forFunction(outer) : null;
+      }
       cache.set(fn, found);
     }
-    return found ?? undefined;
+    return found;
   }
   return (node) => {
-    for (let current = node.parent; current; current = current.parent) {
-      if (!isFunctionNode(current)) continue;
-      const own = forFunction(current);
-      if (own) return isStillVisible(sourceCode, node, own) ? own : undefined;
-    }
-    return undefined;
+    const fn = isFunctionNode(node) ? node : getEnclosingFunction(node);
+    const signal = fn && forFunction(fn);
+    return signal && isStillVisible(sourceCode, node, signal) ? signal : undefined;
   };
 }
 
