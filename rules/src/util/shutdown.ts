@@ -364,10 +364,14 @@ function computeHandling(sourceCode: SourceCode, options: ShutdownOptions, extra
         const target = resolveFunction(sourceCode, call.callee);
         if (!target || target === path.fn) continue;
         const existing = paths.get(target);
-        if (existing) {
-          if (existing.kind === 'called') (existing.callSites as TSESTree.CallExpression[]).push(call);
+        if (existing && existing.kind === 'called') {
+          (existing.callSites as TSESTree.CallExpression[]).push(call);
+          // Bounded only if every way in is bounded.
+          if (!path.bounded) (existing as { bounded: boolean }).bounded = false;
           continue;
         }
+        // A `shutdown()` that a handler calls is judged by how it is reached (its call sites), not by its name.
+        if (existing && existing.kind !== 'named') continue;
         const added: ShutdownPath = { kind: 'called', fn: target, bounded: path.bounded, callSites: [call] };
         paths.set(target, added);
         next.push(added);
