@@ -38,11 +38,23 @@ class SemaphorePermit implements Permit {
  */
 export class Semaphore {
   #available: number;
-  readonly #waiters = new WaitQueue<Permit>();
+  // Waiters of `acquire` (item undefined) get a Permit; waiters of `run` (item = their fn) get the
+  // permit handed straight to their fn, with no Permit object and no extra promise hop.
+  readonly #waiters = new WaitQueue<unknown>();
   readonly #release = (): void => {
     const waiter = this.#waiters.head === undefined ? undefined : this.#waiters.take();
     if (waiter === undefined) this.#available++;
-    else waiter.resolve(new SemaphorePermit(this.#release));
+    else if (waiter.item === undefined) waiter.resolve(new SemaphorePermit(this.#release));
+    else waiter.resolve(this.#runHolding(waiter.item as () => Promise<unknown>));
+  };
+  // Shared by every run(): each run holds exactly one permit, so "release one" needs no context.
+  readonly #releaseAfter = (value: unknown): unknown => {
+    this.#release();
+    return value;
+  };
+  readonly #releaseAfterError = (error: unknown): never => {
+    this.#release();
+    throw error;
   };
 
   /**
@@ -85,7 +97,7 @@ export class Semaphore {
       this.#available--;
       return Promise.resolve(new SemaphorePermit(this.#release));
     }
-    return this.#waiters.enqueue(signal);
+    return this.#waiters.enqueue(signal) as Promise<Permit>;
   }
 
   /**
@@ -133,28 +145,21 @@ export class Semaphore {
     if (this.#available > 0 && this.#waiters.head === undefined) {
       if (signal !== undefined && !claim(signal)) return Promise.reject(signal.reason);
       this.#available--;
-      return runHolding(fn, this.#release);
+      return this.#runHolding(fn);
     }
-    return this.#waiters.enqueue(signal).then((permit) => runHolding(fn, () => permit.release()));
+    return this.#waiters.enqueue(signal, fn) as Promise<T>;
+  }
+
+  /** Runs `fn` under a permit already taken, and releases it when `fn`'s promise settles. */
+  #runHolding<T>(fn: () => Promise<T>): Promise<T> {
+    let result: Promise<T>;
+    try {
+      result = Promise.resolve(fn());
+    } catch (error) {
+      this.#release();
+      return Promise.reject(error);
+    }
+    return result.then(this.#releaseAfter as (value: T) => T, this.#releaseAfterError);
   }
 }
 
-function runHolding<T>(fn: () => Promise<T>, release: () => void): Promise<T> {
-  let result: Promise<T>;
-  try {
-    result = Promise.resolve(fn());
-  } catch (error) {
-    release();
-    return Promise.reject(error);
-  }
-  return result.then(
-    (value) => {
-      release();
-      return value;
-    },
-    (error: unknown) => {
-      release();
-      throw error;
-    },
-  );
-}
