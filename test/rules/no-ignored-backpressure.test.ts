@@ -92,6 +92,46 @@ syntacticTester.run('no-ignored-backpressure', rule, {
         }
       }
     `,
+    // Regression (undici test/client-keep-alive.js, node-postgres connection-timeout-tests.js): a
+    // server answering on the socket the request came from is request/response, not a relay.
+    `
+      net.createServer((socket) => {
+        socket.on('data', (data) => {
+          socket.write('HTTP/1.1 200 OK\\r\\n');
+          socket.write('\\r\\n');
+        });
+      });
+    `,
+    // Regression (undici test/client-keep-alive.js): the same, from a parsing loop inside the handler.
+    `
+      socket.on('data', (chunk) => {
+        request += chunk;
+        while (request.includes(end)) {
+          request = request.slice(request.indexOf(end) + 4);
+          socket.write(response);
+        }
+      });
+    `,
+    // Regression (undici test/interceptors/deduplicate.js, node-postgres 699-tests.js): a literal count.
+    `
+      for (let i = 1; i <= 5; i++) stream.write(line(i));
+      const N = 10;
+      for (let i = 0; i < N; i++) socket.write(frame(i));
+    `,
+    // Regression (undici test/fetch/client-fetch.js, test/utils/hello-world-server.js): a loop paced by a timer.
+    `
+      import { setTimeout as sleep } from 'node:timers/promises';
+      export async function trickle(res, chunks) {
+        for (const chunk of chunks) {
+          await sleep(10);
+          res.write(chunk);
+        }
+        for (let offset = 0; offset < raw.length;) {
+          res.write(raw.slice(offset, offset += 2));
+          await new Promise((resolve) => setTimeout(resolve));
+        }
+      }
+    `,
     {
       // A custom event list without 'data'.
       code: `source.on('data', (chunk) => socket.write(chunk));`,

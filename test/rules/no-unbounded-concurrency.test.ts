@@ -61,6 +61,46 @@ syntacticTester.run('no-unbounded-concurrency', rule, {
       for (let i = 0; i < 4; i++) workers.push(worker(i));
       await Promise.all(workers);
     `,
+    // Regression (undici lib/dispatcher/agent.js, pool-base.js): closing what you hold takes nothing new.
+    `
+      async function close(clients) {
+        const closing = [];
+        for (const client of clients.values()) closing.push(client.close());
+        await Promise.all(closing);
+        await Promise.all([...pools.values()].map((pool) => pool.destroy(err)));
+        await Promise.allSettled(namespaces.map(async (nsp) => { await nsp.adapter.close(); }));
+      }
+    `,
+    // Regression (undici benchmarks, test/mock-agent.js): n workers sized on purpose.
+    `
+      await Promise.all(Array.from(Array(parallelRequests)).map(() => new Promise(run)));
+      await Promise.all([...Array(5).keys()].map((i) => job(i)));
+      await Promise.all(Array.from({ length: concurrency }, () => worker()).map((p) => p.then(log)));
+    `,
+    // Regression (node-postgres test/native/stress-tests.js): an array filled by a loop with a constant count.
+    `
+      const clients = [];
+      for (let i = 0; i < 10; i++) clients.push(new Client(config));
+      await Promise.all(clients.map(async (client) => { await client.connect(); }));
+    `,
+    // Regression (node-postgres bench-pipelining.js): a collection made to a batch size.
+    `await Promise.all(makeQueries(batchSize).map((q) => client.query(q)));`,
+    // Regression (undici test/round-robin-pool.js): the results of a literal Promise.all are as many as its elements.
+    `
+      const responses = await Promise.all([pool.request(a), pool.request(b)]);
+      await Promise.all(responses.map(({ body }) => body.text()));
+    `,
+    // Regression (undici test/proxy-agent.js, test/tls-cert-leak.js): const and batch-sized loop bounds.
+    `
+      const N = 10;
+      const requests = [];
+      for (let i = 0; i < N; i++) requests.push(request(i));
+      await Promise.all(requests);
+      const end = Math.min(start + batchSize, total);
+      const batch = [];
+      for (let i = start; i < end; i++) batch.push(makeRequest(i));
+      await Promise.all(batch);
+    `,
     {
       // A limiter of your own, named in the options.
       code: `await Promise.all(ids.map((id) => withDbSlot(() => fetchUser(id))));`,

@@ -86,6 +86,39 @@ syntacticTester.run('no-unbounded-queue', rule, {
       });
       emitter.on('drain', () => q.shift());
     `,
+    // Regression (MQTT.js BufferedDuplex.ts, undici receiver.js, eventsource-stream.js): Node calls
+    // _write/_transform one chunk at a time, so what they buffer is bounded by the stream.
+    `
+      class Buffered extends Duplex {
+        queue = [];
+        _write(chunk, encoding, cb) { this.queue.push({ chunk, encoding, cb }); }
+        flush() { while (this.queue.length > 0) this.send(this.queue.shift()); }
+      }
+      writable._write = (buf, enc, done) => { packets.push(buf); work(); };
+      const packets = [];
+      function work() { return packets.shift(); }
+    `,
+    // Regression (engine.io-client socket.ts): a constructor filling the list from its options.
+    `
+      class Client {
+        constructor(opts) {
+          this.transports = [];
+          opts.transports.forEach((t) => this.transports.push(t.name));
+        }
+        next() { return this.transports.shift(); }
+      }
+    `,
+    // Regression (engine.io socket.ts): a list of cleanup callbacks, and a push guarded by a writable flag.
+    `
+      class Socket {
+        cleanup = [];
+        sent = [];
+        setTransport(t) { this.cleanup.push(() => t.removeAllListeners()); }
+        clear() { const fn = this.cleanup.shift(); fn(); }
+        flush() { if (this.transport.writable) { this.sent.push(this.callbacks); } }
+        onDrain() { this.sent.shift(); }
+      }
+    `,
     {
       // Class fields can be switched off.
       code: `

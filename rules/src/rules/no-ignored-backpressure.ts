@@ -5,6 +5,7 @@ import {
   getMethodName,
   getPropertyName,
   getReceiver,
+  isFunctionNode,
   unwrap,
   walk,
   type FunctionNode,
@@ -13,6 +14,8 @@ import {
 import { createRule } from '../util/create-rule';
 import { importFromBuiltin } from '../util/module-imports';
 import { getWritableKind } from '../util/streams';
+import { getTimerPromise } from '../util/timers';
+import { isConstantNumber } from '../util/concurrency';
 import { getTypeServices } from '../util/types';
 
 export type Options = [
@@ -86,14 +89,18 @@ export default createRule<Options, MessageId>({
         if (!statement) return;
 
         const loop = getEnclosingLoop(node);
-        const handler = loop ? undefined : getRepeatingHandler(node);
+        const handler = getRepeatingHandler(node);
         if (!loop && !handler) return;
-        if (loop && isBoundedLoop(loop)) return;
+        if (loop && (isBoundedLoop(sourceCode, loop) || awaitsTimer(loop))) return;
+        // `socket.on('data', () => socket.write(reply))` answers requests on the stream they came
+        // from: the peer that sends faster than it reads fills its own connection, and pausing the
+        // source would stall the protocol (undici's and node-postgres's test servers do this).
+        if (handler?.source && sourceCode.getText(handler.source) === sourceCode.getText(unwrap(receiver))) return;
 
         const kind = getWritableKind(sourceCode, services, receiver);
         if (!kind) return;
         if (kind === 'whatwg' && (!checkWebStreams || !loop)) return;
-        const region: TSESTree.Node = loop ? loop.body : handler!.fn.body;
+        const region: TSESTree.Node = handler ? handler.fn.body : loop!.body;
         if (watchesBackpressure(region)) return;
 
         const writer = sourceCode.getText(unwrap(receiver));
@@ -120,6 +127,7 @@ export default createRule<Options, MessageId>({
           });
         }
         if (
+          !loop &&
           handler?.event === 'data' &&
           handler.source &&
           canDuplicate &&
@@ -140,11 +148,22 @@ export default createRule<Options, MessageId>({
         context.report({
           node,
           messageId: 'writeResultIgnored',
-          data: { writer, where: loop ? 'loop' : `\`${handler!.event}\` handler` },
+          data: { writer, where: handler ? `\`${handler.event}\` handler` : 'loop' },
           suggest,
         });
       },
     };
+
+    /** A loop that sleeps between writes (`await sleep(10)`, `await new Promise((r) => setTimeout(r))`) is paced by the timer. */
+    function awaitsTimer(loop: LoopNode): boolean {
+      let found = false;
+      walk(loop.body, sourceCode.visitorKeys, (child) => {
+        if (found || isFunctionNode(child)) return false;
+        if (child.type === AST_NODE_TYPES.AwaitExpression && getTimerPromise(sourceCode, child.argument, loop)) found = true;
+        return !found;
+      });
+      return found;
+    }
 
     /** Whether the loop or handler already looks at the buffer (`drain`, `writableNeedDrain`, `await w.ready`). */
     function watchesBackpressure(region: TSESTree.Node): boolean {
@@ -190,12 +209,16 @@ function getIgnoringStatement(call: TSESTree.CallExpression): TSESTree.Node | un
   return undefined;
 }
 
-/** `for (const x of [a, b, c])`: a handful of writes known at the call site cannot flood a buffer. */
-function isBoundedLoop(loop: LoopNode): boolean {
-  return (
-    (loop.type === AST_NODE_TYPES.ForOfStatement || loop.type === AST_NODE_TYPES.ForInStatement) &&
-    unwrap(loop.right).type === AST_NODE_TYPES.ArrayExpression
-  );
+/**
+ * `for (const x of [a, b, c])`, `for (let i = 0; i < 5; i++)`, `i < N` with `const N = 10`: a
+ * number of writes known at the call site cannot flood a buffer.
+ */
+function isBoundedLoop(sourceCode: Readonly<TSESLint.SourceCode>, loop: LoopNode): boolean {
+  if (loop.type === AST_NODE_TYPES.ForOfStatement || loop.type === AST_NODE_TYPES.ForInStatement) {
+    return unwrap(loop.right).type === AST_NODE_TYPES.ArrayExpression;
+  }
+  if (loop.type !== AST_NODE_TYPES.ForStatement || loop.test?.type !== AST_NODE_TYPES.BinaryExpression) return false;
+  return isConstantNumber(sourceCode, loop.test.right);
 }
 
 /** Only inside an async function may a fix add `await` (top level may be CommonJS or a script). */

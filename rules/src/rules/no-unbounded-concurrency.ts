@@ -5,12 +5,11 @@ import {
   getMethodName,
   getReceiver,
   isFunctionNode,
-  isWithin,
   unwrap,
   walk,
   type LoopNode,
 } from '../util/ast';
-import { getMapperFunction, isBoundedCollection, usesLimiter } from '../util/concurrency';
+import { getMapperFunction, isBoundedCollection, isConstantNumber, isReleaseWork, usesLimiter } from '../util/concurrency';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { isGlobal, resolveOrigin } from '../util/references';
@@ -73,6 +72,7 @@ export default createRule<Options, MessageId>({
     const services = getTypeServices(context);
     const limit = options.suggestedLimit ?? 8;
     const limiterNames = new Set(options.limiterNames ?? []);
+    const combinatorCalls = new WeakMap<TSESTree.Node, { name: string; combinator: string; start: number }[]>();
 
     return {
       CallExpression(node) {
@@ -103,7 +103,7 @@ export default createRule<Options, MessageId>({
       if (!collection || !mapper || mapper.type === AST_NODE_TYPES.SpreadElement) return;
       if (isBounded(collection) || !startsWork(mapper)) return;
       const mapperFunction = getMapperFunction(sourceCode, mapper);
-      if (mapperFunction && usesLimiter(sourceCode, mapperFunction, limiterNames)) return;
+      if (mapperFunction && (usesLimiter(sourceCode, mapperFunction, limiterNames) || isReleaseWork(sourceCode, mapperFunction))) return;
 
       const suggest: TSESLint.SuggestionReportDescriptor<MessageId>[] = [];
       // Only `all` has mapConcurrent's semantics (results in order, first rejection rejects).
@@ -122,7 +122,7 @@ export default createRule<Options, MessageId>({
       const collection = getReceiver(call);
       const callback = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
       if (!collection || !callback || !isFunctionNode(callback) || !callback.async) return;
-      if (isBounded(collection) || usesLimiter(sourceCode, callback, limiterNames)) return;
+      if (isBounded(collection) || usesLimiter(sourceCode, callback, limiterNames) || isReleaseWork(sourceCode, callback)) return;
       const statement = call.parent?.type === AST_NODE_TYPES.ChainExpression ? call.parent.parent : call.parent;
       const suggest: TSESLint.SuggestionReportDescriptor<MessageId>[] = [];
       if (
@@ -144,12 +144,24 @@ export default createRule<Options, MessageId>({
       if (arrayNode.type !== AST_NODE_TYPES.Identifier || !isStartedPromise(pushed)) return;
       const loop = getEnclosingLoop(call);
       if (!loop || isBoundedLoop(loop) || loopAwaits(loop) || usesLimiter(sourceCode, pushed, limiterNames)) return;
+      if (isReleaseWork(sourceCode, pushed)) return;
       const fn = getEnclosingFunction(call);
       const body = fn ? fn.body : sourceCode.ast;
       const combinator = findCombinatorOver(body, arrayNode.name, loop);
       if (!combinator) return;
       if (checksLength(loop, arrayNode.name)) return;
       context.report({ node: call, messageId: 'unboundedLoop', data: { combinator, array: arrayNode.name } });
+    }
+
+    /** `for (const x of [a, b])`, `for (let i = 0; i < 3; i++)`, `i < N` with `const N = 10`, `i < end` with a batch-sized end. */
+    function isBoundedLoop(loop: LoopNode): boolean {
+      if (loop.type === AST_NODE_TYPES.ForOfStatement || loop.type === AST_NODE_TYPES.ForInStatement) {
+        return isBoundedCollection(sourceCode, loop.right);
+      }
+      if (loop.type === AST_NODE_TYPES.ForStatement && loop.test?.type === AST_NODE_TYPES.BinaryExpression) {
+        return isConstantNumber(sourceCode, loop.test.right);
+      }
+      return false;
     }
 
     function isBounded(collection: TSESTree.Node): boolean {
@@ -275,19 +287,27 @@ export default createRule<Options, MessageId>({
       return found;
     }
 
-    /** A `Promise.all/allSettled/any(name)` after `loop` in `body` → the combinator name. */
+    /**
+     * A `Promise.all/allSettled/any(name)` after `loop` in `body` → the combinator name. The
+     * combinator calls of each function body are gathered once and reused for every push in it.
+     */
     function findCombinatorOver(body: TSESTree.Node, name: string, loop: LoopNode): string | undefined {
-      let found: string | undefined;
-      walk(body, sourceCode.visitorKeys, (child) => {
-        if (found) return false;
-        if (child !== body && isFunctionNode(child) && !isWithin(child, loop)) return false;
-        if (child.type !== AST_NODE_TYPES.CallExpression || child.range[0] < loop.range[1]) return true;
-        const combinator = getCombinator(child);
-        const argument = child.arguments[0] ? unwrap(child.arguments[0]) : undefined;
-        if (combinator && argument?.type === AST_NODE_TYPES.Identifier && argument.name === name) found = combinator;
-        return !found;
-      });
-      return found;
+      let calls = combinatorCalls.get(body);
+      if (!calls) {
+        const found: { name: string; combinator: string; start: number }[] = [];
+        walk(body, sourceCode.visitorKeys, (child) => {
+          if (child !== body && isFunctionNode(child)) return false;
+          if (child.type !== AST_NODE_TYPES.CallExpression) return true;
+          const argument = child.arguments[0] ? unwrap(child.arguments[0]) : undefined;
+          if (argument?.type !== AST_NODE_TYPES.Identifier) return true;
+          const combinator = getCombinator(child);
+          if (combinator) found.push({ name: argument.name, combinator, start: child.range[0] });
+          return true;
+        });
+        calls = found;
+        combinatorCalls.set(body, calls);
+      }
+      return calls.find((call) => call.name === name && call.start >= loop.range[1])?.combinator;
     }
 
     function shortText(node: TSESTree.Node): string {
@@ -297,14 +317,4 @@ export default createRule<Options, MessageId>({
   },
 });
 
-/** `for (const x of [a, b])` or `for (let i = 0; i < 3; i++)`: a count known at the call site. */
-function isBoundedLoop(loop: LoopNode): boolean {
-  if (loop.type === AST_NODE_TYPES.ForOfStatement || loop.type === AST_NODE_TYPES.ForInStatement) {
-    return unwrap(loop.right).type === AST_NODE_TYPES.ArrayExpression;
-  }
-  if (loop.type === AST_NODE_TYPES.ForStatement && loop.test?.type === AST_NODE_TYPES.BinaryExpression) {
-    return loop.test.right.type === AST_NODE_TYPES.Literal && typeof loop.test.right.value === 'number';
-  }
-  return false;
-}
 

@@ -26,6 +26,14 @@ interface Candidate {
   readonly isArray: (node: TSESTree.Node) => boolean;
 }
 
+/** What one class body does with its fields, gathered while ESLint walks it. */
+interface ClassFrame {
+  readonly declarations: Map<string, TSESTree.PropertyDefinition | undefined>;
+  readonly assigned: Set<string>;
+  readonly uses: Map<string, ArrayUse[]>;
+  readonly escapes: Set<string>;
+}
+
 export default createRule<Options, MessageId>({
   name: 'no-unbounded-queue',
   meta: {
@@ -66,6 +74,8 @@ export default createRule<Options, MessageId>({
     const settings = getSettings(context);
     const capacity = options.suggestedCapacity ?? 1000;
     const candidates: Candidate[] = [];
+    /** One frame per enclosing class body; `undefined` for a `function` that rebinds `this`. */
+    const frames: (ClassFrame | undefined)[] = [];
 
     return {
       VariableDeclarator(node) {
@@ -90,9 +100,17 @@ export default createRule<Options, MessageId>({
           isArray: (candidate) => candidate.type === AST_NODE_TYPES.Identifier && candidate.name === name,
         });
       },
-      ClassBody(node) {
-        if (options.checkClassFields !== false) collectClassFields(node);
-      },
+      ...(options.checkClassFields === false
+        ? {}
+        : {
+            ClassBody: enterClass,
+            'ClassBody:exit': exitClass,
+            FunctionDeclaration: enterFunction,
+            'FunctionDeclaration:exit': exitFunction,
+            FunctionExpression: enterFunction,
+            'FunctionExpression:exit': exitFunction,
+            'MemberExpression[object.type="ThisExpression"]': recordThisMember,
+          }),
       'Program:exit'() {
         for (const candidate of candidates) check(candidate);
       },
@@ -115,7 +133,7 @@ export default createRule<Options, MessageId>({
       const channelFix = getChannelRewrite(candidate);
       for (const use of candidate.uses) {
         if (use.kind !== enqueue || !use.call) continue;
-        if (isWorklistPush(use.call, candidate)) continue;
+        if (isWorklistPush(use.call, candidate) || isStreamManaged(use.call) || isInitialisation(use.call) || isHookRegistration(use.call)) continue;
         const fn = getEnclosingFunction(use.call);
         const scope = fn ? fn.body : sourceCode.ast;
         if (hasLengthBound(sourceCode, scope, candidate.isArray)) continue;
@@ -160,42 +178,33 @@ export default createRule<Options, MessageId>({
       return checker.isArrayType(type);
     }
 
-    /** Class fields initialised to `[]` (or, with types, declared as arrays) and every `this.field` use inside the class. */
-    function collectClassFields(body: TSESTree.ClassBody): void {
-      const declarations = new Map<string, TSESTree.PropertyDefinition | undefined>();
-      const assigned = new Set<string>();
+    /**
+     * Class fields initialised to `[]` (or, with types, declared as arrays) and every `this.field`
+     * use inside the class, gathered during ESLint's own traversal: one frame per class body, and a
+     * barrier frame for each `function` that rebinds `this` (arrow functions keep the class's `this`).
+     */
+    function enterClass(body: TSESTree.ClassBody): void {
+      const frame: ClassFrame = { declarations: new Map(), assigned: new Set(), uses: new Map(), escapes: new Set() };
       for (const member of body.body) {
         if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static) continue;
         const name = fieldName(member.key, member.computed);
         if (name === undefined) continue;
-        if (isArrayInitializer(member.value)) declarations.set(name, member);
-        else if (isArrayTyped(member.key)) declarations.set(name, undefined);
+        if (isArrayInitializer(member.value)) frame.declarations.set(name, member);
+        else if (member.typeAnnotation && isArrayTyped(member.key)) frame.declarations.set(name, undefined);
       }
-      const uses = new Map<string, ArrayUse[]>();
-      const escapes = new Set<string>();
-      walkClassMembers(body, (member) => {
-        const name = fieldName(member.property, member.computed);
-        if (name === undefined) return;
-        const parent = member.parent;
-        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
-          if (isArrayInitializer(parent.right)) {
-            if (!declarations.has(name)) declarations.set(name, undefined);
-          } else escapes.add(name);
-          assigned.add(name);
-          return;
-        }
-        if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === member) {
-          const list = uses.get(name) ?? [];
-          list.push(classifyArrayUse(parent));
-          uses.set(name, list);
-        } else escapes.add(name);
-      });
-      for (const [name, declaration] of declarations) {
-        const text = `this.${name}`;
+      frames.push(frame);
+    }
+
+    function exitClass(): void {
+      const frame = frames.pop();
+      if (!frame) return;
+      for (const [name, declaration] of frame.declarations) {
+        const uses = frame.uses.get(name);
+        if (!uses) continue;
         candidates.push({
-          text,
-          uses: uses.get(name) ?? [],
-          escapes: escapes.has(name) || assigned.has(name),
+          text: `this.${name}`,
+          uses,
+          escapes: frame.escapes.has(name) || frame.assigned.has(name),
           declaration,
           isArray: (node) =>
             node.type === AST_NODE_TYPES.MemberExpression &&
@@ -205,20 +214,34 @@ export default createRule<Options, MessageId>({
       }
     }
 
-    /** Visits `this.x` in the class's methods and arrow functions (not in nested classes or `function`s, which rebind `this`). */
-    function walkClassMembers(body: TSESTree.ClassBody, visit: (member: TSESTree.MemberExpression) => void): void {
-      walk(body, sourceCode.visitorKeys, (node) => {
-        if (node !== body && node.type === AST_NODE_TYPES.ClassBody) return false;
-        if (
-          (node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.FunctionDeclaration) &&
-          node.parent?.type !== AST_NODE_TYPES.MethodDefinition &&
-          node.parent?.type !== AST_NODE_TYPES.PropertyDefinition
-        ) {
-          return false;
-        }
-        if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression) visit(node);
-        return true;
-      });
+    function enterFunction(node: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression): void {
+      const parent = node.parent;
+      if (parent?.type !== AST_NODE_TYPES.MethodDefinition && parent?.type !== AST_NODE_TYPES.PropertyDefinition) frames.push(undefined);
+    }
+
+    function exitFunction(node: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression): void {
+      const parent = node.parent;
+      if (parent?.type !== AST_NODE_TYPES.MethodDefinition && parent?.type !== AST_NODE_TYPES.PropertyDefinition) frames.pop();
+    }
+
+    function recordThisMember(member: TSESTree.MemberExpression): void {
+      const frame = frames.at(-1);
+      if (!frame) return;
+      const name = fieldName(member.property, member.computed);
+      if (name === undefined) return;
+      const parent = member.parent;
+      if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
+        if (isArrayInitializer(parent.right)) {
+          if (!frame.declarations.has(name)) frame.declarations.set(name, undefined);
+        } else frame.escapes.add(name);
+        frame.assigned.add(name);
+        return;
+      }
+      if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === member) {
+        const list = frame.uses.get(name);
+        if (list) list.push(classifyArrayUse(parent));
+        else frame.uses.set(name, [classifyArrayUse(parent)]);
+      } else frame.escapes.add(name);
     }
 
     /** `while (queue.length) { const next = queue.shift(); …; queue.push(child) }`: a worklist drained in place, not a producer queue. */
@@ -304,6 +327,42 @@ export default createRule<Options, MessageId>({
     }
   },
 });
+
+/** Stream implementation methods: Node calls them one chunk at a time, after the previous callback, so the stream bounds what they buffer. */
+const STREAM_METHODS = new Set(['_write', '_writev', '_transform', '_read']);
+
+/** An enqueue inside `_write`/`_transform` (a method, or `writable._write = (…) => …`): bounded by the stream's own backpressure. */
+function isStreamManaged(call: TSESTree.CallExpression): boolean {
+  const fn = getEnclosingFunction(call);
+  const parent = fn?.parent;
+  if (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.Property) {
+    return STREAM_METHODS.has(fieldName(parent.key, parent.computed) ?? '');
+  }
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left.type === AST_NODE_TYPES.MemberExpression) {
+    return STREAM_METHODS.has(getPropertyName(parent.left) ?? '');
+  }
+  return false;
+}
+
+/** A push that runs while a constructor fills the queue from its arguments (directly or in a `forEach`), not from a producer. */
+function isInitialisation(call: TSESTree.CallExpression): boolean {
+  let fn = getEnclosingFunction(call);
+  while (fn && fn.parent?.type === AST_NODE_TYPES.CallExpression && fn.parent.arguments[0] === fn && ['forEach', 'map'].includes(getPropertyNameOf(fn.parent.callee))) {
+    fn = getEnclosingFunction(fn);
+  }
+  return fn?.parent?.type === AST_NODE_TYPES.MethodDefinition && fn.parent.kind === 'constructor';
+}
+
+function getPropertyNameOf(callee: TSESTree.Node): string {
+  const node = unwrap(callee);
+  return node.type === AST_NODE_TYPES.MemberExpression ? (getPropertyName(node) ?? '') : '';
+}
+
+/** `cleanups.push(() => …)`: a list of callbacks to run later, sized by the code that registers them, not by traffic. */
+function isHookRegistration(call: TSESTree.CallExpression): boolean {
+  const [argument] = call.arguments;
+  return argument !== undefined && isFunctionNode(unwrap(argument));
+}
 
 function isArrayInitializer(node: TSESTree.Node | null | undefined): boolean {
   if (!node) return false;

@@ -29,8 +29,11 @@ export function classifyArrayUse(member: TSESTree.MemberExpression): ArrayUse {
 }
 
 const RELATIONAL = new Set(['<', '<=', '>', '>=', '===', '!==', '==', '!=']);
-/** Names that, in a condition, reveal a capacity check hidden behind a helper (`this.isFull()`, `size >= maxSize`). */
-const CAPACITY_NAME = /full|Full|capacity|Capacity|^max|Max|limit|Limit|highWaterMark|HighWaterMark/;
+/**
+ * Names that, in a condition, reveal a capacity check hidden behind a helper (`this.isFull()`,
+ * `size >= maxSize`) or a flow-control flag (`if (this.transport.writable)`, engine.io's flush).
+ */
+const CAPACITY_NAME = /full|Full|capacity|Capacity|^max|Max|limit|Limit|highWaterMark|HighWaterMark|writable|Writable|needDrain|NeedDrain/;
 
 /**
  * True when `scope` (a function body, not its nested functions) bounds the array whose uses are
