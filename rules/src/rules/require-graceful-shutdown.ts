@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMethodName, getPropertyName, getReceiver, isFunctionNode, unwrap, walk, type FunctionNode } from '../util/ast';
+import { getCalleeName, getEnclosingFunction, getMethodName, getPropertyName, getReceiver, isFunctionNode, unwrap, walk, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { matchesAnyGlob } from '../util/glob';
 import { importFromRuntime } from '../util/imports';
@@ -89,8 +89,7 @@ export default createRule<Options, MessageId>({
     const starters: Starter[] = [];
     // Local names under which the file imports setInterval, Worker or fork (`import { Worker as Thread }`),
     // so the cheap name test below still sees renamed imports before resolving their origin.
-    const aliases = collectAliases(sourceCode.ast);
-    const isNamed = (callee: TSESTree.Node, name: string) => isCalled(callee, name) || isCalled(callee, aliases.get(name));
+    const aliasOf = collectAliases(sourceCode.ast);
 
     function checkLoop(node: TSESTree.WhileStatement | TSESTree.ForStatement | TSESTree.DoWhileStatement): void {
       if (checkLoops && isEndlessAwaitingLoop(node)) {
@@ -100,22 +99,26 @@ export default createRule<Options, MessageId>({
 
     return {
       CallExpression(node) {
-        const method = getMethodName(node);
-        if (method === 'listen') {
-          if (isServerListen(node)) starters.push({ kind: 'server', node, label: `\`${calleeText(node)}()\`` });
+        const name = getCalleeName(node);
+        if (name === undefined) return;
+        if (name === 'listen') {
+          if (getMethodName(node) === 'listen' && isServerListen(node)) {
+            starters.push({ kind: 'server', node, label: `\`${calleeText(node)}()\`` });
+          }
           return;
         }
-        const origin =
-          isNamed(node.callee, 'fork') || isNamed(node.callee, 'setInterval') ? resolveOrigin(sourceCode, node.callee) : undefined;
-        if (!origin) return;
-        if (checkIntervals && (isGlobal(origin, 'setInterval') || isFromModule(origin, 'timers', 'setInterval'))) {
+        const exported = name === 'setInterval' || name === 'fork' ? name : aliasOf.get(name);
+        if (exported === undefined) return;
+        const origin = resolveOrigin(sourceCode, node.callee);
+        if (checkIntervals && exported === 'setInterval' && (isGlobal(origin, 'setInterval') || isFromModule(origin, 'timers', 'setInterval'))) {
           if (!isUnrefed(node)) starters.push({ kind: 'interval', node, label: '`setInterval()`' });
-        } else if (isFromModule(origin, 'cluster', 'fork')) {
+        } else if (exported === 'fork' && isFromModule(origin, 'cluster', 'fork')) {
           starters.push({ kind: 'cluster', node, label: `\`${calleeText(node)}()\`` });
         }
       },
       NewExpression(node) {
-        if (!isNamed(node.callee, 'Worker')) return;
+        const name = getCalleeName(node);
+        if (name !== 'Worker' && (name === undefined || aliasOf.get(name) !== 'Worker')) return;
         if (isFromModule(resolveOrigin(sourceCode, node.callee), 'worker_threads', 'Worker')) {
           starters.push({ kind: 'worker', node, label: '`new Worker()`' });
         }
@@ -409,23 +412,16 @@ export default createRule<Options, MessageId>({
   },
 });
 
-function isCalled(callee: TSESTree.Node, name: string | undefined): boolean {
-  if (name === undefined) return false;
-  const node = unwrap(callee);
-  if (node.type === AST_NODE_TYPES.Identifier) return node.name === name;
-  return node.type === AST_NODE_TYPES.MemberExpression && getPropertyName(node) === name;
-}
-
 const ALIASED_EXPORTS = new Set(['setInterval', 'Worker', 'fork']);
 
-/** Imported or destructured local names of `setInterval`, `Worker` and `fork`, by export name. */
+/** Local names under which `setInterval`, `Worker` and `fork` are imported or destructured → the export name. */
 function collectAliases(program: TSESTree.Program): Map<string, string> {
   const aliases = new Map<string, string>();
   for (const statement of program.body) {
     if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
       for (const specifier of statement.specifiers) {
         if (specifier.type !== AST_NODE_TYPES.ImportSpecifier || specifier.imported.type !== AST_NODE_TYPES.Identifier) continue;
-        if (ALIASED_EXPORTS.has(specifier.imported.name)) aliases.set(specifier.imported.name, specifier.local.name);
+        if (ALIASED_EXPORTS.has(specifier.imported.name)) aliases.set(specifier.local.name, specifier.imported.name);
       }
     } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
       for (const declarator of statement.declarations) {
@@ -437,7 +433,7 @@ function collectAliases(program: TSESTree.Program): Map<string, string> {
             property.value.type === AST_NODE_TYPES.Identifier &&
             ALIASED_EXPORTS.has(property.key.name)
           ) {
-            aliases.set(property.key.name, property.value.name);
+            aliases.set(property.value.name, property.key.name);
           }
         }
       }

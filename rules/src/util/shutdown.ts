@@ -32,13 +32,22 @@ const SHUTDOWN_LIBRARIES: ReadonlyMap<string, { readonly exports: readonly strin
   ['signal-exit', { exports: ['onExit', 'default', ''], signals: ['SIGTERM', 'SIGINT', 'SIGHUP'] }],
   ['death', { exports: ['default', ''], signals: ['SIGTERM', 'SIGINT', 'SIGQUIT'] }],
   ['node-cleanup', { exports: ['default', ''], signals: ['SIGTERM', 'SIGINT'] }],
+  ['http-graceful-shutdown', { exports: ['default', ''], signals: ['SIGINT', 'SIGTERM'] }],
 ]);
+
+/** Runtime exports that register the shutdown path (`cancel-safe/node`). */
+const RUNTIME_SHUTDOWN_EXPORTS: ReadonlySet<string> = new Set(['onShutdown', 'shutdownSignal']);
+
+/** Callee names that can be a registration whatever their receiver: runtime and library named exports. */
+const REGISTRATION_NAMES: ReadonlySet<string> = new Set([
+  ...RUNTIME_SHUTDOWN_EXPORTS,
+  ...[...SHUTDOWN_LIBRARIES.values()].flatMap((library) => library.exports.filter((name) => name !== '' && name !== 'default')),
+]);
+
 
 /** Option keys of `createTerminus(server, { ... })` whose functions run on shutdown. */
 const TERMINUS_HOOKS: ReadonlySet<string> = new Set(['onSignal', 'beforeShutdown', 'onShutdown', 'onSendFailureDuringShutdown']);
 
-/** Runtime exports that register the shutdown path (`cancel-safe/node`). */
-const RUNTIME_SHUTDOWN_EXPORTS: ReadonlySet<string> = new Set(['onShutdown', 'shutdownSignal']);
 
 /**
  * How a function became a shutdown path:
@@ -102,7 +111,8 @@ const EMPTY: FileShutdownHandling = Object.freeze({
  * Cheap text test that lets most files skip the walk: every registration and every named
  * shutdown path mentions one of these words.
  */
-const PREFILTER = /SIG[A-Z]|beforeExit|shutdown|Shutdown|terminat|Terminat|grace|Grace|lightship|exit-hook|signal-exit|death|cleanup|Signal/;
+const PREFILTER =
+  /SIG[A-Z]|beforeExit|[Ss]hutdown|[Tt]erminat|terminus|[Gg]race|lightship|exit-hook|signal-exit|death|node-cleanup|[Ss]ignal(?:Handler|s\b)|(?:handle|on)_?[Ss]ig/;
 
 const cache = new WeakMap<object, Map<string, FileShutdownHandling>>();
 
@@ -161,6 +171,12 @@ export function getShutdownRegistration(
     }
   }
   if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  // Resolving every callee is the expensive part: only names that can be a registration go on.
+  const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : getPropertyName(callee);
+  if (name === undefined) return undefined;
+  if (!REGISTRATION_NAMES.has(name) && !getLibraryLocals(sourceCode).has(callee.type === AST_NODE_TYPES.Identifier ? name : rootName(callee))) {
+    return undefined;
+  }
   const origin = resolveOrigin(sourceCode, callee);
   if (!origin?.module) return undefined;
   if (isRuntimeModule(origin.module, runtimeModule) && origin.path.length === 1 && RUNTIME_SHUTDOWN_EXPORTS.has(origin.path[0]!)) {
@@ -195,6 +211,53 @@ export function getShutdownRegistration(
     }
   }
   return { call, kind: 'library', signals, handlers, bounded: true };
+}
+
+const libraryLocalsCache = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * Local names bound at top level to a shutdown library (`import closeWithGrace from …`,
+ * `const gracefulShutdown = require('http-graceful-shutdown')`, namespaces too).
+ */
+function getLibraryLocals(sourceCode: SourceCode): ReadonlySet<string> {
+  const cached = libraryLocalsCache.get(sourceCode.ast);
+  if (cached) return cached;
+  const locals = new Set<string>();
+  for (const statement of sourceCode.ast.body) {
+    if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
+      if (!SHUTDOWN_LIBRARIES.has(statement.source.value)) continue;
+      for (const specifier of statement.specifiers) locals.add(specifier.local.name);
+    } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
+      for (const declarator of statement.declarations) {
+        const init = declarator.init ? unwrap(declarator.init) : undefined;
+        const required = init?.type === AST_NODE_TYPES.MemberExpression ? unwrap(init.object) : init;
+        if (
+          required?.type !== AST_NODE_TYPES.CallExpression ||
+          required.callee.type !== AST_NODE_TYPES.Identifier ||
+          required.callee.name !== 'require' ||
+          required.arguments[0]?.type !== AST_NODE_TYPES.Literal ||
+          !SHUTDOWN_LIBRARIES.has(String(required.arguments[0].value))
+        ) {
+          continue;
+        }
+        if (declarator.id.type === AST_NODE_TYPES.Identifier) locals.add(declarator.id.name);
+        else if (declarator.id.type === AST_NODE_TYPES.ObjectPattern) {
+          for (const property of declarator.id.properties) {
+            if (property.type === AST_NODE_TYPES.Property && property.value.type === AST_NODE_TYPES.Identifier) locals.add(property.value.name);
+          }
+        }
+      }
+    }
+  }
+  libraryLocalsCache.set(sourceCode.ast, locals);
+  return locals;
+}
+
+/** `a.b.c` → `a`. */
+function rootName(member: TSESTree.MemberExpression): string {
+  let object: TSESTree.Node = member.object;
+  while (object.type === AST_NODE_TYPES.MemberExpression) object = object.object;
+  return object.type === AST_NODE_TYPES.Identifier ? object.name : '';
 }
 
 /** True for the global `process` (also `globalThis.process`) and `import process from 'node:process'`. */
