@@ -45,9 +45,6 @@ const options = {
   target: 'node20',
   // jiti is ESLint's optional loader for eslint.config.ts; the bundled ESLint reports it missing if needed.
   external: ['vscode', 'jiti', 'jiti/package.json'],
-  // ESLint, typescript-eslint and TypeScript read `process.env`, `__dirname` and `require.resolve`
-  // at run time; CommonJS output keeps all three meaningful inside the bundle.
-  mainFields: ['module', 'main'],
   minify: !dev,
   keepNames: true,
   sourcemap: dev ? 'inline' : false,
