@@ -61,17 +61,29 @@ export class LintQueue {
     this.#pending.delete(key);
   }
 
-  /** Stops taking jobs and drops the waiting ones; resolves when the running job has finished. */
-  close(): Promise<void> {
+  /**
+   * Stops taking jobs and drops the waiting ones; resolves when the running job has finished, or
+   * when `signal` aborts (the caller's deadline: it stops waiting, the job is left to the process's end).
+   */
+  close(signal?: AbortSignal): Promise<void> {
     this.#closed = true;
     this.#pending.clear();
-    if (!this.#running) return Promise.resolve();
+    if (!this.#running || signal?.aborted) return Promise.resolve();
     if (!this.#idle) {
       let resolve!: () => void;
       const promise = new Promise<void>((settle) => (resolve = settle));
       this.#idle = { promise, resolve };
     }
-    return this.#idle.promise;
+    const idle = this.#idle;
+    if (!signal) return idle.promise;
+    return new Promise<void>((resolve) => {
+      const onAbort = () => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void idle.promise.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
   }
 
   #evictOne(): void {

@@ -55,6 +55,8 @@ interface Workspace {
 }
 
 const WORKSPACE_PREFIX = 'workspace:';
+/** How long shutdown waits for in-flight lints (each stops within WorkerHost's abandon grace). */
+const SHUTDOWN_DEADLINE_MS = 1_500;
 
 export class LintService {
   readonly #deps: ServiceDeps;
@@ -208,8 +210,11 @@ export class LintService {
       state.inFlight?.abort.abort();
       for (const waiter of state.waiters.splice(0)) waiter.resolve(undefined);
     }
-    // Every in-flight lint was aborted above and winds down concurrently; waiting in turn costs no more.
-    for (const workspace of this.#workspaces.values()) await workspace.queue.close();
+    // Every in-flight lint was aborted above and winds down concurrently; waiting in turn costs no
+    // more. A job stuck on the client (a configuration request it never answers) must not hold
+    // shutdown: after the deadline the workers are terminated regardless.
+    const deadline = AbortSignal.timeout(SHUTDOWN_DEADLINE_MS);
+    for (const workspace of this.#workspaces.values()) await workspace.queue.close(deadline);
     for (const workspace of this.#workspaces.values()) await workspace.host.dispose();
   }
 

@@ -114,7 +114,7 @@ describe('language server: diagnostics', () => {
     const { diagnostics } = await openAndWait(server, uri, 'const ok = 1;\nconst = ;\n');
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0]!.range.start.line, 1);
-    assert.match(diagnostics[0]!.message, /Parsing error/);
+    assert.match(diagnostics[0]!.message as string, /Parsing error/);
     assert.equal(diagnostics[0]!.code, undefined);
     const fixed = await changeAndWait(server, uri, HAZARD, 2);
     assert.equal(fixed.diagnostics.length, 2);
@@ -124,15 +124,15 @@ describe('language server: diagnostics', () => {
     const uri = virtual('settings.ts');
     await openAndWait(server, uri, HAZARD);
     server.settings = { rules: { 'no-leaky-timeout': 'warn' } };
-    let published = nextNotification<{ uri: string; diagnostics: Diagnostic[] }>(server.connection, 'textDocument/publishDiagnostics', (p) => p.uri === uri);
+    let published = nextNotification<{ uri: string; diagnostics: Diagnostic[] }>(server, 'textDocument/publishDiagnostics', (p) => p.uri === uri);
     await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     assert.deepEqual((await published).diagnostics.map((d) => d.severity), [2, 2]);
     server.settings = { enable: false };
-    published = nextNotification(server.connection, 'textDocument/publishDiagnostics', (p) => p.uri === uri);
+    published = nextNotification(server, 'textDocument/publishDiagnostics', (p) => p.uri === uri);
     await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     assert.deepEqual((await published).diagnostics, []);
     server.settings = {};
-    published = nextNotification(server.connection, 'textDocument/publishDiagnostics', (p) => p.uri === uri);
+    published = nextNotification(server, 'textDocument/publishDiagnostics', (p) => p.uri === uri);
     await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     assert.equal((await published).diagnostics.length, 2);
   });
@@ -165,13 +165,13 @@ describe('language server: diagnostics', () => {
   it('never publishes an older version after a newer one (a burst of edits)', async () => {
     const uri = virtual('burst.ts');
     const versions: number[] = [];
-    server.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version: number }) => {
+    server.on('textDocument/publishDiagnostics', (p: { uri: string; version: number }) => {
       if (p.uri === uri) versions.push(p.version);
     });
     await openAndWait(server, uri, HAZARD);
     let last!: Promise<unknown>;
     for (let version = 2; version <= 101; version++) {
-      if (version === 101) last = nextNotification(server.connection, 'textDocument/publishDiagnostics', (p: { uri: string; version: number }) => p.uri === uri && p.version === 101);
+      if (version === 101) last = nextNotification(server, 'textDocument/publishDiagnostics', (p: { uri: string; version: number }) => p.uri === uri && p.version === 101);
       await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: `${HAZARD}// ${version}\n` }] });
     }
     await last;
@@ -199,7 +199,7 @@ describe('language server: pull diagnostics (LSP 3.17 clients)', () => {
   it('answers textDocument/diagnostic with a result id, then "unchanged" for the same text and config', async () => {
     const uri = virtual('pull.ts');
     let pushed = 0;
-    server.connection.onNotification('textDocument/publishDiagnostics', () => pushed++);
+    server.on('textDocument/publishDiagnostics', () => pushed++);
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: HAZARD } });
     const first = (await server.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as DocumentDiagnosticReport & { resultId: string; items: Diagnostic[] };
     assert.equal(first.kind, 'full');

@@ -26,6 +26,8 @@ export interface ServerUnderTest {
   settings: unknown;
   /** Resolves with the exit code. */
   readonly exited: Promise<number | null>;
+  /** Listens to a notification; unlike `connection.onNotification`, any number of listeners per method. */
+  on<T>(method: string, listener: (params: T) => void): { dispose(): void };
   /** Sends shutdown + exit and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -36,6 +38,7 @@ export function startServer(args: string[] = ['--stdio']): ServerUnderTest {
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const listeners = new Map<string, Set<(params: unknown) => void>>();
   const server: ServerUnderTest = {
     process: child,
     connection,
@@ -46,6 +49,20 @@ export function startServer(args: string[] = ['--stdio']): ServerUnderTest {
     shownDocuments: [],
     settings: {},
     exited,
+    on<T>(method: string, listener: (params: T) => void) {
+      let set = listeners.get(method);
+      if (!set) {
+        const created = new Set<(params: unknown) => void>();
+        listeners.set(method, created);
+        connection.onNotification(method, (params: unknown) => {
+          for (const each of [...created]) each(params);
+        });
+        set = created;
+      }
+      const entry = listener as (params: unknown) => void;
+      set.add(entry);
+      return { dispose: () => void set.delete(entry) };
+    },
     async stop() {
       if (child.exitCode === null) {
         try {
@@ -60,13 +77,13 @@ export function startServer(args: string[] = ['--stdio']): ServerUnderTest {
       return code;
     },
   };
-  connection.onNotification('window/logMessage', (params: { message: string }) => server.logs.push(params.message));
-  connection.onNotification('window/showMessage', (params: { message: string }) => server.shown.push(params.message));
+  server.on('window/logMessage', (params: { message: string }) => server.logs.push(params.message));
+  server.on('window/showMessage', (params: { message: string }) => server.shown.push(params.message));
   connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
     server.shown.push(params.message);
     return null;
   });
-  connection.onNotification('cancelSafe/status', (params: Record<string, unknown>) => server.statuses.push(params));
+  server.on('cancelSafe/status', (params: Record<string, unknown>) => server.statuses.push(params));
   connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map(() => server.settings));
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/diagnostic/refresh', () => null);
@@ -103,13 +120,13 @@ export async function startInitialized(options: { mode?: 'push' | 'pull'; root?:
 }
 
 /** Resolves with the first notification of `method` whose params satisfy `predicate`. */
-export function nextNotification<T>(connection: MessageConnection, method: string, predicate: (params: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export function nextNotification<T>(server: ServerUnderTest, method: string, predicate: (params: T) => boolean, timeoutMs = 15_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       subscription.dispose();
       reject(new Error(`no ${method} notification within ${timeoutMs} ms`));
     }, timeoutMs);
-    const subscription = connection.onNotification(method, (params: T) => {
+    const subscription = server.on(method, (params: T) => {
       if (!predicate(params)) return;
       clearTimeout(timer);
       subscription.dispose();
@@ -120,14 +137,14 @@ export function nextNotification<T>(connection: MessageConnection, method: strin
 
 /** Opens a document and resolves with the diagnostics published for `version` (push mode). */
 export async function openAndWait(server: ServerUnderTest, uri: string, text: string, languageId = 'typescript', version = 1): Promise<PublishDiagnosticsParams> {
-  const published = nextNotification<PublishDiagnosticsParams>(server.connection, 'textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version);
+  const published = nextNotification<PublishDiagnosticsParams>(server, 'textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version);
   await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
   return published;
 }
 
 /** Replaces a document's whole text and resolves with the diagnostics published for that version. */
 export async function changeAndWait(server: ServerUnderTest, uri: string, text: string, version: number): Promise<PublishDiagnosticsParams> {
-  const published = nextNotification<PublishDiagnosticsParams>(server.connection, 'textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version);
+  const published = nextNotification<PublishDiagnosticsParams>(server, 'textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version);
   await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   return published;
 }

@@ -5,6 +5,7 @@
  * compatible, else the bundled one), and reduces the results to {@link LintOutcome}. It never
  * re-implements a rule and never fixes text itself.
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ESLint as BundledESLint, type Linter } from 'eslint';
@@ -60,6 +61,7 @@ export class LintEngine {
     this.#workspaces.clear();
     this.#embedded.clear();
     this.#decisions.clear();
+    this.#configUses.clear();
   }
 
   /**
@@ -156,21 +158,56 @@ export class LintEngine {
     return wire;
   }
 
+  /**
+   * The workspace config decides when it uses cancel-safe at all: then it is followed exactly (a
+   * file it ignores or leaves unconfigured gets nothing, as with `npx eslint`). A config that
+   * never enables a cancel-safe rule (found by the file itself, a few probe files next to the
+   * config, or the plugin's name in its source) leaves the file to the embedded config.
+   */
   async #decide(engine: WorkspaceEngine, filePath: string): Promise<Decision> {
     const cached = this.#decisions.get(filePath);
     if (cached) return cached;
     const file = await engine.instance.findConfigFile(filePath);
     let decision: Decision;
     if (!file) decision = { kind: 'embedded' };
-    else if (await engine.instance.isPathIgnored(filePath)) decision = { kind: 'ignored', file };
     else {
-      const config = (await engine.instance.calculateConfigForFile(filePath)) as { rules?: Record<string, unknown> } | undefined;
-      const enables = Object.entries(config?.rules ?? {}).some(([id, entry]) => id.startsWith(PREFIX) && severityOf(entry) > 0);
-      decision = enables ? { kind: 'workspace', file } : { kind: 'embedded', file };
+      const usesPlugin = (await this.#enables(engine, filePath)) || (await this.#configUsesPlugin(engine, file));
+      if (!usesPlugin) decision = { kind: 'embedded', file };
+      else if (await engine.instance.isPathIgnored(filePath)) decision = { kind: 'ignored', file };
+      else decision = { kind: 'workspace', file };
     }
     if (this.#decisions.size >= 5_000) this.#decisions.delete(this.#decisions.keys().next().value!);
     this.#decisions.set(filePath, decision);
     return decision;
+  }
+
+  readonly #configUses = new Map<string, boolean>();
+
+  async #configUsesPlugin(engine: WorkspaceEngine, configFile: string): Promise<boolean> {
+    const cached = this.#configUses.get(configFile);
+    if (cached !== undefined) return cached;
+    const directory = path.dirname(configFile);
+    let uses = false;
+    for (const probe of ['index.ts', 'index.js', 'index.tsx', 'index.mjs', 'src/index.ts', 'src/index.js', 'lib/index.js']) {
+      if (await this.#enables(engine, path.join(directory, probe))) {
+        uses = true;
+        break;
+      }
+    }
+    if (!uses) {
+      try {
+        uses = /eslint-plugin-cancel-safe|['"]cancel-safe\//.test(await readFile(configFile, 'utf8'));
+      } catch {
+        // Unreadable: ESLint itself reports that when it loads the config.
+      }
+    }
+    this.#configUses.set(configFile, uses);
+    return uses;
+  }
+
+  async #enables(engine: WorkspaceEngine, filePath: string): Promise<boolean> {
+    const config = (await engine.instance.calculateConfigForFile(filePath)) as { rules?: Record<string, unknown> } | undefined;
+    return Object.entries(config?.rules ?? {}).some(([id, entry]) => id.startsWith(PREFIX) && severityOf(entry) > 0);
   }
 
   #workspace(root: string): WorkspaceEngine {
