@@ -160,6 +160,22 @@ function watch(signal) {
       errors: [{ messageId: 'listenerLeak', suggestions: [] }],
     },
     {
+      // A parameter annotated AbortSignal is a signal whatever its name, even without type information.
+      code: `function link(parent: AbortSignal, child: AbortController) { parent.onabort = () => child.abort(); }`,
+      errors: [
+        {
+          messageId: 'onabortAssignment',
+          data: { signal: 'parent' },
+          suggestions: [
+            {
+              messageId: 'useAddEventListener',
+              output: `function link(parent: AbortSignal, child: AbortController) { parent.addEventListener('abort', () => child.abort(), { once: true }); }`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       code: `signal.onabort = () => controller.abort();`,
       errors: [
         {

@@ -67,6 +67,11 @@ syntacticTester.run('no-leaky-timeout', rule, {
         finally { token.cancel(); }
       }
     `,
+    // Near miss: the raced operation is a consuming read; no-unsafe-race reports it, and the timer is released.
+    `
+      const ac = new AbortController();
+      try { await Promise.race([reader.read(), sleep(10, { signal: ac.signal })]); } finally { ac.abort(); }
+    `,
     // The runtime's timeout() is not a race.
     `import { timeout as withDeadline } from 'cancel-safe'; await withDeadline(10, (signal) => fetch(url, { signal }));`,
   ],

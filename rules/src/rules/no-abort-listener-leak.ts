@@ -123,6 +123,12 @@ export default createRule<Options, MessageId>({
       if (services) return false;
       const node = unwrap(receiver);
       if (node.type !== AST_NODE_TYPES.Identifier) return false;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(node), node);
+      const declared = variable?.defs[0]?.name;
+      const annotation = declared && 'typeAnnotation' in declared ? declared.typeAnnotation?.typeAnnotation : undefined;
+      if (annotation?.type === AST_NODE_TYPES.TSTypeReference && annotation.typeName.type === AST_NODE_TYPES.Identifier) {
+        return annotation.typeName.name === 'AbortSignal';
+      }
       const init = getConstInitializer(sourceCode, node);
       if (!init) return false;
       const value = unwrap(init);

@@ -2,7 +2,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 import { getCalleeName, getKeyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
-import { getRaceCall } from '../util/race';
+import { DEFAULT_CONSUMING_METHODS, getConsumingOperation, getRaceCall, type ConsumingOptions } from '../util/race';
 import { isGlobal, resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
 import { getConstInitializer, getReleaseScope, getSignalProperty, getTimerPromise, type TimerPromise } from '../util/timers';
@@ -79,6 +79,8 @@ export default createRule<Options, MessageId>({
         for (const operation of operations) {
           const call = getOperationCall(operation);
           if (!call || receivesSignal(call) || isCleanupCall(call)) continue;
+          // A consuming read (`reader.read()`, `events.once`) loses data when it loses: no-unsafe-race reports it.
+          if (getConsumingOperation(sourceCode, call, CONSUMING)) continue;
           // A hoisted operation: name where it was started, so an editor can show both places.
           const created = call.range[0] < race.call.range[0] || call.range[1] > race.call.range[1] ? ` (started on line ${call.loc.start.line})` : '';
           context.report({
@@ -232,6 +234,8 @@ export default createRule<Options, MessageId>({
     }
   },
 });
+
+const CONSUMING: ConsumingOptions = { methods: new Set(DEFAULT_CONSUMING_METHODS), checkEventPromises: false };
 
 /** Shutdown steps: racing them against a deadline is how a bounded shutdown is written. */
 const CLEANUP_METHODS = new Set(['close', 'end', 'destroy', 'terminate', 'disconnect', 'kill', 'quit', 'shutdown', 'dispose', 'stop']);

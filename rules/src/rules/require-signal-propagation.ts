@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from '../util/ast';
+import { getCalleeName, getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { isFromModule, isGlobal, resolveOrigin, type Origin } from '../util/references';
 import { getSettings } from '../util/settings';
@@ -25,6 +25,12 @@ interface SignalSlot {
   /** child_process takes a trailing callback after the options. */
   readonly beforeCallback?: boolean;
 }
+
+/** Names of every API the rule knows without types; anything else is skipped before scope lookups. */
+const KNOWN_NAMES = new Set([
+  'fetch', 'setTimeout', 'setInterval', 'setImmediate', 'once', 'on', 'pipeline', 'finished', 'exec', 'execFile',
+  'spawn', 'fork', 'readFile', 'writeFile', 'appendFile', 'sleep', 'timeout', 'retry', 'pump', 'recv', 'send', 'acquire',
+]);
 
 export default createRule<Options, MessageId>({
   name: 'require-signal-propagation',
@@ -70,6 +76,13 @@ export default createRule<Options, MessageId>({
     const extra = new Set(additionalFunctions);
     const localSlots = new Map<FunctionNode, SignalSlot | null>();
     let finallyDepth = 0;
+    // Calls are collected while walking and decided on Program:exit, once every same-file function
+    // that takes a signal is known (a call may precede the declaration it calls).
+    const candidates: TSESTree.CallExpression[] = [];
+    const signalTakingNames = new Set<string>();
+    const rememberFunction = (fn: FunctionNode, name: string | undefined) => {
+      if (checkLocalFunctions && name && getParameterSlot(fn)) signalTakingNames.add(name);
+    };
 
     return {
       'TryStatement > BlockStatement.finalizer'() {
@@ -78,17 +91,42 @@ export default createRule<Options, MessageId>({
       'TryStatement > BlockStatement.finalizer:exit'() {
         finallyDepth--;
       },
+      FunctionDeclaration(node) {
+        rememberFunction(node, node.id?.name);
+      },
+      'VariableDeclarator > :function'(node: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression) {
+        const declarator = node.parent as TSESTree.VariableDeclarator;
+        rememberFunction(node, declarator.id.type === AST_NODE_TYPES.Identifier ? declarator.id.name : undefined);
+      },
       CallExpression(node) {
         // Cleanup in `finally` runs after an abort on purpose: handing it the aborted signal would skip it.
         if (finallyDepth > 0) return;
         if (node.arguments.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) return;
-        const signal = findSignal(node);
-        if (!signal) return;
-        const slot = getSlot(node);
-        if (!slot) return;
-        check(node, slot, signal);
+        candidates.push(node);
+      },
+      'Program:exit'() {
+        for (const node of candidates) {
+          // Cheap name filter before any scope lookup: without types only known APIs can need a signal.
+          const name = getCalleeName(node);
+          const known =
+            services !== undefined || extra.size > 0 || (name !== undefined && (KNOWN_NAMES.has(name) || signalTakingNames.has(name)));
+          if (!known && unwrap(node.callee).type !== AST_NODE_TYPES.Identifier) continue;
+          const signal = findSignal(node);
+          if (!signal) continue;
+          // A renamed import or alias (`const f = globalThis.fetch`) resolves through its declaration.
+          if (!known && !isAliased(node)) continue;
+          const slot = getSlot(node);
+          if (slot) check(node, slot, signal);
+        }
       },
     };
+
+    /** True when an identifier callee is an alias of something else (import rename or const). */
+    function isAliased(call: TSESTree.CallExpression): boolean {
+      const origin = resolveOrigin(sourceCode, call.callee);
+      const name = origin?.path.at(-1);
+      return name !== undefined && KNOWN_NAMES.has(name);
+    }
 
     function getSlot(call: TSESTree.CallExpression): SignalSlot | undefined {
       const origin = resolveOrigin(sourceCode, call.callee);
