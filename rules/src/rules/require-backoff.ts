@@ -261,6 +261,12 @@ export default createRule<Options, MessageId>({
             return false;
           }
         }
+        // `sleep(ms).then(() => retry())` waits just like `await sleep(ms)`.
+        if (node.type === AST_NODE_TYPES.CallExpression && getCalleeName(node) === 'then') {
+          const receiver = unwrap((unwrap(node.callee) as TSESTree.MemberExpression).object);
+          const timer = getTimerPromise(sourceCode, receiver, scope);
+          if (timer) delays.push({ node: receiver, ms: timer.delay, hasSignal: timer.release !== undefined || hasSignalArgument(timer.node) });
+        }
         if (node.type === AST_NODE_TYPES.CallExpression && isSetTimeoutCallee(sourceCode, node.callee)) {
           const ms = node.arguments[1];
           delays.push({ node, ms: ms && ms.type !== AST_NODE_TYPES.SpreadElement ? ms : undefined, hasSignal: false });
@@ -341,18 +347,18 @@ export default createRule<Options, MessageId>({
     /** `Math.min(…)`, a conditional, or a written variable that is clamped where it is updated. */
     function isCapped(ms: TSESTree.Node, loop: TSESTree.Node | undefined): boolean {
       const scope = loop ?? getEnclosingFunction(ms) ?? ms;
-      const clamps = (node: TSESTree.Node): boolean => {
+      const clamps = (node: TSESTree.Node, depth = 0): boolean => {
         let found = false;
         walk(node, sourceCode.visitorKeys, (child) => {
-          if (found) return false;
+          if (found || depth > 4) return false;
           if (child.type === AST_NODE_TYPES.ConditionalExpression) found = true;
           if (child.type === AST_NODE_TYPES.CallExpression) {
             const callee = unwrap(child.callee);
             if (callee.type === AST_NODE_TYPES.MemberExpression && getPropertyName(callee) === 'min') found = true;
           }
-          if (child.type === AST_NODE_TYPES.Identifier && child !== node) {
+          if (child.type === AST_NODE_TYPES.Identifier) {
             const init = getLocalInit(child, scope);
-            if (init && init !== node && clamps(init)) found = true;
+            if (init && clamps(init, depth + 1)) found = true;
           }
           return !found;
         });
@@ -641,10 +647,11 @@ export default createRule<Options, MessageId>({
     /** `{ retries, minDelay, maxDelay, jitter: true }` from what the loop shows, defaults otherwise. */
     function retryOptions(loop: RetryLoop, delays: readonly Delay[]): string {
       let retries = DEFAULT_RETRIES;
-      if (loop.type === AST_NODE_TYPES.ForStatement && loop.test?.type === AST_NODE_TYPES.BinaryExpression) {
+      // `for (let i = 0; i < 3; i++)` or `let n = 0; while (n < 8)`: that many attempts, one fewer retries.
+      if (loop.type !== AST_NODE_TYPES.DoWhileStatement && loop.test?.type === AST_NODE_TYPES.BinaryExpression) {
         const limit = numberValue(loop.test.right);
-        const declarator = loop.init?.type === AST_NODE_TYPES.VariableDeclaration ? loop.init.declarations[0] : undefined;
-        const start = declarator?.init ? numberValue(declarator.init) : undefined;
+        const declarator = loop.type === AST_NODE_TYPES.ForStatement && loop.init?.type === AST_NODE_TYPES.VariableDeclaration ? loop.init.declarations[0] : undefined;
+        const start = declarator?.init ? numberValue(declarator.init) : initialValue(loop.test.left);
         if (limit !== undefined && start !== undefined) {
           const attempts = limit - start + (loop.test.operator === '<=' ? 1 : 0);
           if ((loop.test.operator === '<' || loop.test.operator === '<=') && attempts >= 1) retries = attempts - 1;
