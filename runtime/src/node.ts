@@ -82,6 +82,8 @@ export function onShutdown(
 
   const listener = (name: string): void => {
     if (received !== undefined) {
+      // The operator asked twice: the documented contract is to stop waiting for the drain.
+      // eslint-disable-next-line cancel-safe/no-abrupt-exit
       process.exit(128 + (constants.signals[name as NodeJS.Signals] ?? 0));
     }
     received = name;

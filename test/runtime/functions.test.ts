@@ -365,7 +365,7 @@ describe('pump()', () => {
 
 describe('TimeoutError', () => {
   it('is the same error on the rejection and on the operation signal', async () => {
-    const error = await timeout(1, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('op saw abort'))))).catch((e: unknown) => e);
+    const error = await timeout(1, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('op saw abort')), { once: true }))).catch((e: unknown) => e);
     assert.ok(error instanceof TimeoutError);
     assert.match((error as Error).message, /timed out after 1 ms/);
   });

@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import path from 'node:path';
+
+const runtime = path.join(__dirname, '..', '..', 'runtime');
+const require_ = createRequire(path.join(runtime, 'package.json'));
+
+/** Every module the file at `entry` reaches through static imports/requires, with its specifiers. */
+function graph(entry: string): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    const source = readFileSync(file, 'utf8');
+    const specifiers = [
+      ...source.matchAll(/\bfrom\s*['"]([^'"]+)['"]/g),
+      ...source.matchAll(/\bimport\s*\(?\s*['"]([^'"]+)['"]/g),
+      ...source.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ].map((match) => match[1]!);
+    seen.set(file, specifiers);
+    for (const specifier of specifiers) if (specifier.startsWith('.')) visit(path.join(path.dirname(file), specifier));
+  };
+  visit(entry);
+  return seen;
+}
+
+const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
+
+describe('package cancel-safe', () => {
+  for (const flavour of ['esm', 'cjs']) {
+    it(`the core entry (${flavour}) imports no node: module, so it runs in browsers, Deno and Bun`, () => {
+      const modules = graph(path.join(runtime, 'dist', flavour, 'index.js'));
+      assert.ok(modules.size >= 10, `only ${modules.size} modules reached: is the build current?`);
+      for (const [file, specifiers] of modules) {
+        const builtins = specifiers.filter(isBuiltin);
+        assert.deepEqual(builtins, [], `${path.relative(runtime, file)} imports ${builtins.join(', ')}`);
+        assert.ok(!file.endsWith('node.js'), 'the core entry reaches cancel-safe/node');
+      }
+    });
+  }
+
+  it('the core entry never builds on AbortSignal.any (it leaks on Node 20: nodejs/node#54614, #57584)', () => {
+    for (const file of graph(path.join(runtime, 'dist', 'esm', 'index.js')).keys()) {
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /AbortSignal\.any\s*\(/, file);
+    }
+  });
+
+  it('ESM and CommonJS export the same names, and cancel-safe/node shares their classes', async () => {
+    const esm = await import('cancel-safe');
+    const cjs = require_('cancel-safe') as Record<string, unknown>;
+    const expected = [
+      'CancellationToken', 'Channel', 'ChannelClosedError', 'JoinSet', 'Semaphore', 'TaskTracker', 'TimeoutError',
+      'interval', 'mapConcurrent', 'pump', 'retry', 'select', 'sleep', 'timeout',
+    ];
+    assert.deepEqual(Object.keys(cjs).sort(), expected.sort());
+    for (const name of expected) assert.equal(typeof (esm as Record<string, unknown>)[name], 'function', name);
+    const node = require_('cancel-safe/node') as Record<string, unknown>;
+    assert.equal(typeof node.onShutdown, 'function');
+    assert.equal(node.CancellationToken, cjs.CancellationToken);
+    assert.equal(node.TaskTracker, cjs.TaskTracker);
+  });
+
+  it('errors are named and instanceof-checkable', () => {
+    const { ChannelClosedError, TimeoutError } = require_('cancel-safe') as typeof import('cancel-safe');
+    assert.equal(new ChannelClosedError().name, 'ChannelClosedError');
+    assert.equal(new TimeoutError().name, 'TimeoutError');
+    assert.ok(new ChannelClosedError() instanceof Error);
+  });
+
+  it('package.json declares zero dependencies, side-effect freedom and typed exports', () => {
+    const manifest = JSON.parse(readFileSync(path.join(runtime, 'package.json'), 'utf8'));
+    assert.equal(manifest.dependencies, undefined);
+    assert.equal(manifest.sideEffects, false);
+    for (const entry of ['.', './node']) {
+      for (const condition of ['import', 'require']) assert.ok(manifest.exports[entry][condition].types, `${entry} ${condition} types`);
+    }
+  });
+});
