@@ -38,7 +38,8 @@ function snippetsFor(id: string): { name: string; code: string }[] {
     const invalid = text.slice(Math.max(0, text.indexOf('invalid:')));
     let index = 0;
     for (const match of invalid.matchAll(/code:\s*`([^`$]*)`/g)) {
-      if (index < 8) snippets.push({ name: `${id}-test-${index++}.ts`, code: match[1]! });
+      const code = match[1]!.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
+      if (index < 8) snippets.push({ name: `${id}-test-${index++}.ts`, code });
     }
   }
   const examples = path.join(REPO, 'examples');
