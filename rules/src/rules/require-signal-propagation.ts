@@ -94,7 +94,10 @@ export default createRule<Options, MessageId>({
       FunctionDeclaration(node) {
         rememberFunction(node, node.id?.name);
       },
-      'VariableDeclarator > :function'(node: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression) {
+      // Explicit node types: a bare `:function` selector is tested against every node in the file.
+      'VariableDeclarator > ArrowFunctionExpression, VariableDeclarator > FunctionExpression'(
+        node: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression,
+      ) {
         const declarator = node.parent as TSESTree.VariableDeclarator;
         rememberFunction(node, declarator.id.type === AST_NODE_TYPES.Identifier ? declarator.id.name : undefined);
       },
