@@ -9,7 +9,7 @@
 //
 // Prints the size of each bundle, what dominates it, and the size of the .vsix.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,26 +28,26 @@ const started = performance.now();
 // 1. Type-check: esbuild strips types without checking them.
 run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(clientDir, 'tsconfig.json')], 'type-checking client/');
 
-// 2. Bundle. The server's worker is optional: it exists once linting runs off the main thread,
-//    and the server finds it as path.join(__dirname, 'lint-worker.js').
-const entryPoints = { extension: path.join(clientDir, 'src', 'extension.ts'), server: path.join(root, 'server', 'src', 'server.ts') };
+// 2. Bundle: the extension (vscode external) and the server with its lint worker. The worker is
+//    optional (linting moved off the main thread at some point); the server finds it as
+//    path.join(__dirname, 'lint-worker.js').
+const serverEntries = { server: path.join(root, 'server', 'src', 'server.ts') };
 const worker = path.join(root, 'server', 'src', 'lint-worker.ts');
-if (existsSync(worker)) entryPoints['lint-worker'] = worker;
+if (existsSync(worker)) serverEntries['lint-worker'] = worker;
 const outdir = path.join(clientDir, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 
-const options = {
-  entryPoints,
+const common = {
   outdir,
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // jiti is ESLint's optional loader for eslint.config.ts; the bundled ESLint reports it missing if needed.
-  external: ['vscode', 'jiti', 'jiti/package.json'],
   minify: !dev,
+  // ESLint and typescript-eslint report rule and parser problems by function and class names.
   keepNames: true,
   sourcemap: dev ? 'inline' : false,
+  // Licences are shipped whole in dist/ThirdPartyNotices.txt (below), not as scattered comments.
   legalComments: dev ? 'inline' : 'none',
   metafile: true,
   logLevel: 'warning',
@@ -58,12 +58,31 @@ const options = {
     'unsupported-dynamic-import': 'silent',
     'empty-import-meta': 'silent',
   },
-  plugins: [pluginFromSources()],
 };
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: path.join(clientDir, 'src', 'extension.ts') },
+    external: ['vscode'],
+    // Lets activate() report the whole activation cost, module loading included, not just its own body.
+    banner: { js: 'var __cancelSafeLoadStart = performance.now();' },
+  },
+  {
+    ...common,
+    entryPoints: serverEntries,
+    // jiti is ESLint's optional loader for eslint.config.ts; the bundled ESLint reports it missing if needed.
+    external: ['jiti', 'jiti/package.json'],
+    plugins: [pluginFromSources()],
+  },
+];
 // esbuild already printed each error with its location; a stack trace of esbuild itself adds only noise.
-const result = await esbuild.build(options).catch((error) => fail(`bundling failed with ${error.errors?.length ?? 'an'} error(s); see above.`));
+const results = await Promise.all(builds.map((options) => esbuild.build(options))).catch((error) =>
+  fail(`bundling failed with ${error.errors?.length ?? 'an'} error(s); see above.`),
+);
+const outputs = Object.assign({}, ...results.map((result) => result.metafile.outputs));
+writeThirdPartyNotices(Object.values(outputs).flatMap((output) => Object.keys(output.inputs)));
 
-for (const [file, output] of Object.entries(result.metafile.outputs)) {
+for (const [file, output] of Object.entries(outputs).filter(([file]) => file.endsWith('.js'))) {
   const heaviest = Object.entries(
     Object.entries(output.inputs).reduce((sizes, [input, { bytesInOutput }]) => {
       const key = packageOf(input);
@@ -101,6 +120,28 @@ run(
   { cwd: clientDir },
 );
 console.log(`${path.relative(root, vsix)}: ${kib(statSync(vsix).size)} (built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+
+/**
+ * The bundles redistribute ESLint, TypeScript (Apache-2.0) and about thirty MIT/BSD/ISC packages:
+ * their licences must travel with them. Writes each bundled package's name, version and licence text.
+ */
+function writeThirdPartyNotices(inputs) {
+  const packages = new Map();
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.set(match[1], path.join(root, match[1]));
+  }
+  const sections = [...packages.values()]
+    .map((dir) => {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      const licenceFile = readdirSync(dir).find((file) => /^(licen[cs]e|copying)(\.|$)/i.test(file));
+      const text = licenceFile ? readFileSync(path.join(dir, licenceFile), 'utf8').trim() : `License: ${manifest.license ?? 'see the package'}`;
+      return { title: `${manifest.name} ${manifest.version}`, text };
+    })
+    .sort((a, b) => a.title.localeCompare(b.title));
+  const header = 'Cancel Safe bundles the following packages. Their licences follow.\n';
+  writeFileSync(path.join(outdir, 'ThirdPartyNotices.txt'), [header, ...sections.map(({ title, text }) => `${'='.repeat(78)}\n${title}\n${'='.repeat(78)}\n${text}\n`)].join('\n'));
+}
 
 /** Bundles eslint-plugin-cancel-safe from rules/src, so packaging needs no prior `npm run build`. */
 function pluginFromSources() {

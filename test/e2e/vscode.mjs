@@ -182,6 +182,9 @@ async function main() {
     const item = page.locator('.action-widget .monaco-list-row', { hasText: QUICK_FIX }).first();
     await item.waitFor({ timeout: UI_TIMEOUT });
     await item.click();
+    // The edit makes the editor dirty; saving before that would save the original text.
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('.monaco-editor.focused').first().waitFor({ timeout: UI_TIMEOUT });
     await page.keyboard.press('Control+S');
     const saved = await waitFor(() => {
       const text = readFileSync(path.join(workspace, HAZARD_FILE), 'utf8');
@@ -193,9 +196,35 @@ async function main() {
     console.log(`vscode e2e: quick fix "${QUICK_FIX}" produced exactly ESLint's suggested text`);
   });
 
+  await phase('status item', async () => {
+    // The language status hover ({} next to the language mode) lists Cancel Safe's item.
+    await page.locator('[id="status.languageStatus"]').hover();
+    const hover = page.locator('.hover-language-status', { hasText: 'Cancel Safe' }).first();
+    await hover.waitFor({ timeout: UI_TIMEOUT });
+    const text = await waitFor(async () => {
+      const content = (await hover.textContent()) ?? '';
+      return /ESLint \d+\.\d+\.\d+/.test(content) ? content : undefined;
+    }, UI_TIMEOUT, 'the status item to show the ESLint version');
+    for (const part of [/ESLint \d+\.\d+\.\d+ \(bundled\)/, /embedded recommended config/, /last lint .+ in \d+ ms/]) {
+      if (!part.test(text)) throw new Error(`the Cancel Safe status item does not show ${part}: ${text}`);
+    }
+    console.log(`vscode e2e: status item: ${text.replace(/\s+/g, ' ').trim()}`);
+    await page.mouse.move(0, 0);
+  });
+
   await phase('activation', async () => {
-    const line = await readExtensionLog(userData, /activated in ([\d.]+) ms/);
-    console.log(`vscode e2e: extension log: ${line ?? 'no activation line found'}`);
+    const line = await readExtensionLog(userData, /activate\(\) took ([\d.]+) ms/);
+    if (!line) throw new Error('the Cancel Safe output has no "activate() took" line: the extension did not activate through activate()');
+    console.log(`vscode e2e: extension log: ${line}`);
+    // VS Code's own measure of the activation: Developer: Show Running Extensions.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: UI_TIMEOUT });
+    await input.fill('>Developer: Show Running Extensions');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Running Extensions' }).first().click();
+    const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Cancel Safe' }).first();
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    console.log(`vscode e2e: Running Extensions: ${((await row.textContent()) ?? '').replace(/\s+/g, ' ').trim()}`);
   });
 }
 
