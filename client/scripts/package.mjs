@@ -100,7 +100,7 @@ for (const [file, output] of Object.entries(outputs).filter(([file]) => file.end
 // The bundled TypeScript looks for its default libraries (lib.es2023.d.ts, lib.dom.d.ts, ...) next
 // to the executing file; without them `cancelSafe.typeAware` would see `Promise` as an error type.
 const tsLib = path.dirname(require.resolve('typescript/lib/typescript.js'));
-const libs = readdirSync(tsLib).filter((file) => /^lib\..*\.d\.ts$/.test(file));
+const libs = readdirSync(tsLib).filter((file) => /^lib\.(?:.+\.)?d\.ts$/.test(file));
 for (const file of libs) copyFileSync(path.join(tsLib, file), path.join(outdir, file));
 console.log(`${'client/dist/lib.*.d.ts'.padEnd(27)} ${kib(libs.reduce((total, file) => total + statSync(path.join(tsLib, file)).size, 0)).padStart(9)}  (${libs.length} TypeScript default libraries)`);
 
