@@ -17,6 +17,10 @@ import { CancellationToken, Channel, mapConcurrent, select, Semaphore, timeout }
 const { Sema } = asyncSema;
 const args = process.argv.slice(2);
 const json = args.includes('--json');
+// `--only=<contender>` runs that one contender once and nothing else: for timing whole processes
+// from outside, e.g. farm-bench --vs "node bench/runtime.bench.mjs channel '--only=raw array + promise'"
+//   -- node bench/runtime.bench.mjs channel '--only=cancel-safe Channel'
+const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const groups = args.filter((arg) => !arg.startsWith('--'));
 const wanted = (name) => groups.length === 0 || groups.includes(name);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -31,6 +35,14 @@ const gc = globalThis.gc ?? (() => {});
  * stays near two minutes; its median is then over fewer runs, which the table says.
  */
 async function race(contenders) {
+  if (only !== undefined) {
+    if (contenders[only] === undefined) {
+      console.error(`No contender named ${JSON.stringify(only)} in this group; have: ${Object.keys(contenders).join(', ')}`);
+      process.exit(2);
+    }
+    await contenders[only]();
+    process.exit(0);
+  }
   const names = Object.keys(contenders);
   const times = Object.fromEntries(names.map((name) => [name, []]));
   const rounds = {};
@@ -342,6 +354,7 @@ if (wanted('select')) {
     });
     if (next.key !== 'value') throw new Error('the token is never cancelled here');
   }
+  if (channel.size !== 0) throw new Error('select left a value behind');
   const selectMs = performance.now() - start;
   const selectGrowth = heapAfterGc() - before;
 
@@ -360,7 +373,7 @@ if (wanted('select')) {
   token.cancel(); // releases the reactions Promise.race left on `longLived`
 
   console.log(`\n### select() vs Promise.race, ${ITERATIONS.toLocaleString('en')} iterations against one long-lived cancellation branch\n`);
-  console.log('| contender | heap growth after GC | median ns per iteration |');
+  console.log('| contender | heap growth after GC | ns per iteration (one run) |');
   console.log('| --- | ---: | ---: |');
   console.log(`| cancel-safe select({ value: recv, stop: token.wait }) | ${mb(selectGrowth)} MB | ${((selectMs * 1e6) / ITERATIONS).toFixed(0)} |`);
   console.log(`| Promise.race([recv(), token.cancelled()]) | ${mb(raceGrowth)} MB | ${((raceMs * 1e6) / ITERATIONS).toFixed(0)} |`);

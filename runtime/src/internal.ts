@@ -81,13 +81,16 @@ export const RESOLVED: Promise<void> = Promise.resolve();
 const ONCE: AddEventListenerOptions = { once: true };
 
 /**
- * Key under which `select()` hangs a claim function on each branch signal. `Symbol.for` so that
- * the ESM and CommonJS copies of the package, loaded side by side, still understand each other.
+ * The claim function of every live `select()` branch signal. A WeakMap, not a property on the
+ * signal (adding one to an AbortSignal costs more than the map), kept on `globalThis` under a
+ * `Symbol.for` key so that the ESM and CommonJS copies of the package, loaded side by side, still
+ * understand each other's branches. Created on first use: importing the package has no effect.
  */
-export const CLAIM: unique symbol = Symbol.for('cancel-safe.select.claim') as never;
-
-interface Claimable {
-  [CLAIM]?: () => boolean;
+const CLAIMS_KEY = Symbol.for('cancel-safe.select.claims');
+let claims: WeakMap<AbortSignal, () => boolean> | undefined;
+function claimRegistry(): WeakMap<AbortSignal, () => boolean> {
+  const global = globalThis as { [CLAIMS_KEY]?: WeakMap<AbortSignal, () => boolean> };
+  return (claims ??= global[CLAIMS_KEY] ??= new WeakMap());
 }
 
 /**
@@ -101,13 +104,16 @@ interface Claimable {
 export function claim(signal: AbortSignal | undefined): boolean {
   if (signal === undefined) return true;
   if (signal.aborted) return false;
-  const claimFn = (signal as Claimable)[CLAIM];
+  // Until a select() has run (in either copy of the package) there is nothing to look up.
+  const registry = (claims ??= (globalThis as { [CLAIMS_KEY]?: WeakMap<AbortSignal, () => boolean> })[CLAIMS_KEY]);
+  if (registry === undefined) return true;
+  const claimFn = registry.get(signal);
   return claimFn === undefined || claimFn();
 }
 
 /** Marks `signal` as a select branch whose claims go through `claimFn`. */
 export function setClaim(signal: AbortSignal, claimFn: () => boolean): void {
-  (signal as Claimable)[CLAIM] = claimFn;
+  claimRegistry().set(signal, claimFn);
 }
 
 /**

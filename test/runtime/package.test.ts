@@ -60,6 +60,18 @@ describe('package cancel-safe', () => {
     assert.equal(node.TaskTracker, cjs.TaskTracker);
   });
 
+  it('select() from one copy of the package claims for the primitives of the other (ESM with CommonJS)', async () => {
+    const esm = await import('cancel-safe');
+    const cjs = require_('cancel-safe') as typeof import('cancel-safe');
+    const a = new cjs.Channel<string>(1);
+    const b = new cjs.Channel<string>(1);
+    a.trySend('a');
+    b.trySend('b');
+    const result = await esm.select({ a: (signal) => a.recv({ signal }), b: (signal) => b.recv({ signal }) });
+    assert.equal(result.key, 'a');
+    assert.equal(b.size, 1, 'the CommonJS channel saw the ESM select claim and consumed nothing');
+  });
+
   it('errors are named and instanceof-checkable', () => {
     const { ChannelClosedError, TimeoutError } = require_('cancel-safe') as typeof import('cancel-safe');
     assert.equal(new ChannelClosedError().name, 'ChannelClosedError');
