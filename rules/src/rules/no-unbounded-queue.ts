@@ -28,10 +28,10 @@ interface Candidate {
 
 /** What one class body does with its fields, gathered while ESLint walks it. */
 interface ClassFrame {
+  readonly body: TSESTree.ClassBody;
   readonly declarations: Map<string, TSESTree.PropertyDefinition | undefined>;
-  readonly assigned: Set<string>;
-  readonly uses: Map<string, ArrayUse[]>;
-  readonly escapes: Set<string>;
+  /** Every `this.x` member expression in the body, by field name. */
+  readonly members: Map<string, TSESTree.MemberExpression[]>;
 }
 
 export default createRule<Options, MessageId>({
@@ -74,8 +74,8 @@ export default createRule<Options, MessageId>({
     const settings = getSettings(context);
     const capacity = options.suggestedCapacity ?? 1000;
     const candidates: Candidate[] = [];
-    /** One frame per enclosing class body; `undefined` for a `function` that rebinds `this`. */
-    const frames: (ClassFrame | undefined)[] = [];
+    /** One frame per enclosing class body. */
+    const frames: ClassFrame[] = [];
 
     return {
       VariableDeclarator(node) {
@@ -105,10 +105,6 @@ export default createRule<Options, MessageId>({
         : {
             ClassBody: enterClass,
             'ClassBody:exit': exitClass,
-            FunctionDeclaration: enterFunction,
-            'FunctionDeclaration:exit': exitFunction,
-            FunctionExpression: enterFunction,
-            'FunctionExpression:exit': exitFunction,
             'MemberExpression[object.type="ThisExpression"]': recordThisMember,
           }),
       'Program:exit'() {
@@ -180,11 +176,10 @@ export default createRule<Options, MessageId>({
 
     /**
      * Class fields initialised to `[]` (or, with types, declared as arrays) and every `this.field`
-     * use inside the class, gathered during ESLint's own traversal: one frame per class body, and a
-     * barrier frame for each `function` that rebinds `this` (arrow functions keep the class's `this`).
+     * use inside the class, gathered during ESLint's own traversal (one frame per class body).
      */
     function enterClass(body: TSESTree.ClassBody): void {
-      const frame: ClassFrame = { declarations: new Map(), assigned: new Set(), uses: new Map(), escapes: new Set() };
+      const frame: ClassFrame = { body, declarations: new Map(), members: new Map() };
       for (const member of body.body) {
         if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static) continue;
         const name = fieldName(member.key, member.computed);
@@ -198,13 +193,33 @@ export default createRule<Options, MessageId>({
     function exitClass(): void {
       const frame = frames.pop();
       if (!frame) return;
-      for (const [name, declaration] of frame.declarations) {
-        const uses = frame.uses.get(name);
-        if (!uses) continue;
+      const { declarations } = frame;
+      const assigned = new Set<string>();
+      const escapes = new Set<string>();
+      const uses = new Map<string, ArrayUse[]>();
+      for (const [name, members] of frame.members) {
+        for (const member of members) {
+          if (!isClassThis(member, frame.body)) continue;
+          const parent = member.parent;
+          if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
+            if (isArrayInitializer(parent.right)) {
+              if (!declarations.has(name)) declarations.set(name, undefined);
+            } else escapes.add(name);
+            assigned.add(name);
+          } else if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === member) {
+            const list = uses.get(name);
+            if (list) list.push(classifyArrayUse(parent));
+            else uses.set(name, [classifyArrayUse(parent)]);
+          } else escapes.add(name);
+        }
+      }
+      for (const [name, declaration] of declarations) {
+        const fieldUses = uses.get(name);
+        if (!fieldUses) continue;
         candidates.push({
           text: `this.${name}`,
-          uses,
-          escapes: frame.escapes.has(name) || frame.assigned.has(name),
+          uses: fieldUses,
+          escapes: escapes.has(name) || assigned.has(name),
           declaration,
           isArray: (node) =>
             node.type === AST_NODE_TYPES.MemberExpression &&
@@ -214,34 +229,15 @@ export default createRule<Options, MessageId>({
       }
     }
 
-    function enterFunction(node: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression): void {
-      const parent = node.parent;
-      if (parent?.type !== AST_NODE_TYPES.MethodDefinition && parent?.type !== AST_NODE_TYPES.PropertyDefinition) frames.push(undefined);
-    }
-
-    function exitFunction(node: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression): void {
-      const parent = node.parent;
-      if (parent?.type !== AST_NODE_TYPES.MethodDefinition && parent?.type !== AST_NODE_TYPES.PropertyDefinition) frames.pop();
-    }
-
+    /** Records `this.x` cheaply; whether `this` is the instance and what the use is are decided at the class's exit, for candidate fields only. */
     function recordThisMember(member: TSESTree.MemberExpression): void {
       const frame = frames.at(-1);
       if (!frame) return;
       const name = fieldName(member.property, member.computed);
       if (name === undefined) return;
-      const parent = member.parent;
-      if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
-        if (isArrayInitializer(parent.right)) {
-          if (!frame.declarations.has(name)) frame.declarations.set(name, undefined);
-        } else frame.escapes.add(name);
-        frame.assigned.add(name);
-        return;
-      }
-      if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === member) {
-        const list = frame.uses.get(name);
-        if (list) list.push(classifyArrayUse(parent));
-        else frame.uses.set(name, [classifyArrayUse(parent)]);
-      } else frame.escapes.add(name);
+      const list = frame.members.get(name);
+      if (list) list.push(member);
+      else frame.members.set(name, [member]);
     }
 
     /** `while (queue.length) { const next = queue.shift(); …; queue.push(child) }`: a worklist drained in place, not a producer queue. */
@@ -362,6 +358,21 @@ function getPropertyNameOf(callee: TSESTree.Node): string {
 function isHookRegistration(call: TSESTree.CallExpression): boolean {
   const [argument] = call.arguments;
   return argument !== undefined && isFunctionNode(unwrap(argument));
+}
+
+/**
+ * True when `this` in `member` is the instance of the class `body` belongs to: the nearest
+ * non-arrow function is one of its methods or field initialisers (a nested `function` rebinds `this`).
+ */
+function isClassThis(member: TSESTree.MemberExpression, body: TSESTree.ClassBody): boolean {
+  for (let node: TSESTree.Node | undefined = member.parent; node; node = node.parent) {
+    if (node === body) return true;
+    if (node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.FunctionDeclaration) {
+      return (node.parent?.type === AST_NODE_TYPES.MethodDefinition || node.parent?.type === AST_NODE_TYPES.PropertyDefinition) && node.parent.parent === body;
+    }
+    if (node.type === AST_NODE_TYPES.PropertyDefinition) return node.parent === body;
+  }
+  return false;
 }
 
 function isArrayInitializer(node: TSESTree.Node | null | undefined): boolean {
