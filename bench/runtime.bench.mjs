@@ -22,6 +22,7 @@ const json = args.includes('--json');
 //   -- node bench/runtime.bench.mjs channel '--only=cancel-safe Channel'
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const groups = args.filter((arg) => !arg.startsWith('--'));
+if (only === 'startup') process.exit(0); // the cost of starting Node and importing every contender
 const wanted = (name) => groups.length === 0 || groups.includes(name);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const summary = {};

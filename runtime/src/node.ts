@@ -41,6 +41,10 @@ export interface ShutdownOptions {
  * else `1`) and, with `exit: true`, exit. A second signal exits at once with `128 + signal number`
  * (130 for SIGINT, 143 for SIGTERM), for the operator who presses Ctrl+C twice.
  *
+ * **Cancel safety:** the token is cancelled before the handler runs, so every operation holding
+ * `token.signal` (or a child's) is aborted at once; the tracker's tasks are then awaited, not
+ * cut off, until the deadline. `done` takes no signal: `dispose()` is how to stop listening.
+ *
  * Installing a listener replaces Node's default "die on SIGTERM/SIGINT"; `dispose()` removes the
  * listeners and restores it.
  *

@@ -34,6 +34,9 @@ export class TaskTracker {
   /**
    * Runs `task` now and tracks it until the promise it returns settles. Allowed after `close()`.
    *
+   * **Cancel safety:** takes no signal and cancels nothing: the task runs to completion and stays
+   * counted until it settles. Hand it a token's signal if shutdown should stop it early.
+   *
    * @param task - the work; a synchronous throw becomes a rejection.
    * @returns the task's result (a rejection is not swallowed: handle it).
    * @throws TypeError when `task` is not a function.
@@ -55,6 +58,8 @@ export class TaskTracker {
 
   /**
    * Tracks an operation that is already running until it settles.
+   *
+   * **Cancel safety:** as for `spawn`: tracking neither cancels nor waits for anything.
    *
    * @param promise - the operation.
    * @returns a promise with the same outcome.

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -86,5 +86,38 @@ describe('package cancel-safe', () => {
     for (const entry of ['.', './node']) {
       for (const condition of ['import', 'require']) assert.ok(manifest.exports[entry][condition].types, `${entry} ${condition} types`);
     }
+  });
+});
+
+describe('package cancel-safe: documentation in the published .d.ts', () => {
+  const dir = path.join(runtime, 'dist', 'esm');
+  const files = readdirSync(dir).filter((name) => name.endsWith('.d.ts') && name !== 'internal.d.ts' && name !== 'index.d.ts');
+
+  it('every async method and function has a **Cancel safety** paragraph', () => {
+    const missing: string[] = [];
+    let checked = 0;
+    for (const file of files) {
+      const source = readFileSync(path.join(dir, file), 'utf8');
+      // Each doc comment, then the declaration text up to the next doc comment.
+      for (const match of source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/((?:(?!\/\*\*)[\s\S])*)/g)) {
+        const [, doc, declaration] = match;
+        if (!/\)\s*:\s*Promise<|asyncIterator\]\(\)|asyncDispose\]\(\)/.test(declaration!)) continue;
+        checked++;
+        if (!doc!.includes('**Cancel safety:**')) missing.push(`${file}: ${declaration!.trim().split('\n')[0]}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+    assert.ok(checked >= 20, `only ${checked} async declarations found: is the check still reading the .d.ts?`);
+  });
+
+  it('every exported function and class has an @example', () => {
+    const missing: string[] = [];
+    for (const file of files) {
+      const source = readFileSync(path.join(dir, file), 'utf8');
+      for (const match of source.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)?\s*\n?export declare (?:function|class) (\w+)/g)) {
+        if (!match[1]?.includes('@example')) missing.push(`${file}: ${match[2]}`);
+      }
+    }
+    assert.deepEqual(missing, []);
   });
 });
