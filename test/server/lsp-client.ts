@@ -7,7 +7,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { ClientCapabilities, Diagnostic, PublishDiagnosticsParams, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
-export const SERVER_BIN = path.join(__dirname, '..', '..', 'server', 'bin', 'cancel-safe-language-server.js');
+/** The built server (or, to test a bundle such as client/dist/server.js, `CANCEL_SAFE_SERVER_BIN`). */
+export const SERVER_BIN = process.env.CANCEL_SAFE_SERVER_BIN ?? path.join(__dirname, '..', '..', 'server', 'bin', 'cancel-safe-language-server.js');
 export const REPO = path.join(__dirname, '..', '..');
 
 /** The real server in a child process, with a real JSON-RPC connection to it over stdio. */

@@ -1,0 +1,204 @@
+// `npm run bench server`: the language server as an editor sees it, over stdio with a real
+// JSON-RPC client. didChange -> publishDiagnostics latency for a 2,000-line TypeScript file over
+// 50 successive edits (syntactic and type-aware), the first type-aware lint of a 100-file project,
+// and the server's RSS with 200 open documents. Baseline: one `eslint` process on the same file
+// with the same (embedded) config, i.e. what `npx eslint file.ts` costs per run.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverBin = path.join(repo, 'server', 'bin', 'cancel-safe-language-server.js');
+const eslintBin = path.join(repo, 'node_modules', 'eslint', 'bin', 'eslint.js');
+const EDITS = 50;
+
+/** A 16-line async function; one in eight races a timer against a fetch (a hazard). */
+function unit(i) {
+  const call = i % 8 === 0
+    ? `await Promise.race([
+    fetch(url),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout ${i}')), 1_000)),
+  ]);`
+    : `await fetch(url, {
+    signal: AbortSignal.timeout(1_000),
+    headers: { 'x-unit': '${i}' },
+  });`;
+  return `export async function load${i}(db: { query(sql: string): Promise<unknown> }, url: string): Promise<unknown> {
+  const rows = await db.query('select * from t${i}');
+  const response = ${call}
+  if (!rows) throw new Error('no rows ${i}');
+  const values: number[] = [];
+  for (let k = 0; k < ${i % 7} + 3; k++) values.push(k * ${i});
+  const total = values.reduce((sum, value) => sum + value, 0);
+  const label = \`unit ${i}: \${total}\`;
+  console.log(label);
+  return { rows, response, total };
+}
+
+`;
+}
+/** About `lines` lines of realistic async TypeScript. */
+function bigFile(lines) {
+  let text = '';
+  for (let i = 0; text.split('\n').length < lines; i++) text += unit(i);
+  return text;
+}
+
+function startServer() {
+  const child = spawn(process.execPath, [serverBin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiters = [];
+  let settings = {};
+  connection.onNotification('textDocument/publishDiagnostics', (params) => {
+    for (const waiter of [...waiters]) {
+      if (waiter.uri === params.uri && waiter.version === params.version) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(params);
+      }
+    }
+  });
+  connection.onRequest('workspace/configuration', (params) => params.items.map(() => settings));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onNotification('window/logMessage', () => {});
+  connection.onNotification('cancelSafe/status', () => {});
+  connection.listen();
+  return {
+    child,
+    connection,
+    set settings(value) {
+      settings = value;
+    },
+    published: (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve })),
+    async init(root) {
+      await connection.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: root ? pathToFileURL(root).href : null,
+        workspaceFolders: root ? [{ uri: pathToFileURL(root).href, name: 'bench' }] : null,
+        capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      });
+      await connection.sendNotification('initialized', {});
+    },
+    async open(uri, text) {
+      const done = this.published(uri, 1);
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+      return done;
+    },
+    rssMb() {
+      return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+    },
+    async stop() {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+      await new Promise((resolve) => child.once('exit', resolve));
+      connection.dispose();
+    },
+  };
+}
+
+/** 50 one-character edits in the middle of the file, each waited for: didChange -> diagnostics of that version. */
+async function editLatencies(server, uri, text) {
+  const lines = text.split('\n');
+  const times = [];
+  for (let version = 2; version < 2 + EDITS; version++) {
+    const line = Math.floor(lines.length / 2) + (version % 20);
+    const done = server.published(uri, version);
+    const start = performance.now();
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: version % 2 ? ' ' : '\t' }],
+    });
+    await done;
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+const pct = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cancel-safe-bench-server-')));
+try {
+  // ---- syntactic ----
+  const big = bigFile(2_000);
+  const bigPath = path.join(dir, 'syntactic', 'big.ts');
+  fs.mkdirSync(path.dirname(bigPath), { recursive: true });
+  fs.writeFileSync(bigPath, big);
+  const bigUri = pathToFileURL(bigPath).href;
+  const server = startServer();
+  await server.init(null);
+  const startOpen = performance.now();
+  const first = await server.open(bigUri, big);
+  const firstLint = performance.now() - startOpen;
+  const syntactic = await editLatencies(server, bigUri, big);
+
+  // Baseline: one eslint process per run with the same config (the embedded recommended one).
+  const baseDir = path.join(dir, 'baseline');
+  fs.mkdirSync(baseDir);
+  fs.writeFileSync(path.join(baseDir, 'big.ts'), big);
+  fs.writeFileSync(
+    path.join(baseDir, 'eslint.config.mjs'),
+    `import plugin from ${JSON.stringify(pathToFileURL(path.join(repo, 'rules', 'dist', 'index.js')).href)};\nimport cli from ${JSON.stringify(pathToFileURL(path.join(repo, 'rules', 'dist', 'cli', 'index.js')).href)};\nexport default cli.createZeroConfig(plugin);\n`,
+  );
+  const baseline = [];
+  let baselineProblems = 0;
+  for (let run = 0; run < 5; run++) {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, [eslintBin, '--format', 'json', 'big.ts'], { cwd: baseDir, encoding: 'utf8', maxBuffer: 1 << 28 });
+    baseline.push(performance.now() - start);
+    baselineProblems = JSON.parse(result.stdout)[0].messages.length;
+  }
+
+  // ---- RSS with 200 open documents ----
+  const many = [];
+  for (let i = 0; i < 200; i++) {
+    const file = path.join(dir, 'many', `doc${i}.ts`);
+    many.push(server.open(pathToFileURL(file).href, bigFile(100)));
+  }
+  await Promise.all(many);
+  const rss200 = server.rssMb();
+  await server.stop();
+
+  // ---- type-aware: a 100-file project ----
+  const project = path.join(dir, 'typed');
+  fs.mkdirSync(path.join(project, 'src'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'node16', lib: ['ES2023', 'DOM'], noEmit: true, skipLibCheck: true }, include: ['src'] }));
+  for (let i = 0; i < 99; i++) {
+    fs.writeFileSync(path.join(project, 'src', `m${i}.ts`), `${i > 0 ? `import { load${i - 1} } from './m${i - 1}.js';\nexport const prev${i} = load${i - 1};\n` : ''}${unit(i)}${unit(i + 1000)}`);
+  }
+  const typedPath = path.join(project, 'src', 'big.ts');
+  fs.writeFileSync(typedPath, `import { load98 } from './m98.js';\nexport const last = load98;\n${big}`);
+  const typedText = fs.readFileSync(typedPath, 'utf8');
+  const typedServer = startServer();
+  typedServer.settings = { typeAware: true };
+  await typedServer.init(project);
+  const typedOpenStart = performance.now();
+  const typedFirst = await typedServer.open(pathToFileURL(typedPath).href, typedText);
+  const typedFirstLint = performance.now() - typedOpenStart;
+  const typed = await editLatencies(typedServer, pathToFileURL(typedPath).href, typedText);
+  const typedRss = typedServer.rssMb();
+  await typedServer.stop();
+
+  const p50 = pct(syntactic, 50);
+  const base = pct(baseline, 50);
+  console.log(`2,000-line file (${big.split('\n').length} lines, ${first.diagnostics.length} problems; eslint CLI: ${baselineProblems}), ${EDITS} edits, each waited for:\n`);
+  console.log('| Measure | Value | Target |');
+  console.log('| --- | --- | --- |');
+  console.log(`| syntactic didChange→diagnostics p50 | ${ms(p50)} | <= 25 ms |`);
+  console.log(`| syntactic didChange→diagnostics p95 | ${ms(pct(syntactic, 95))} | <= 60 ms |`);
+  console.log(`| syntactic first lint (worker start, ESLint load) | ${ms(firstLint)} | |`);
+  console.log(`| \`eslint\` CLI, one process per run, same file and config (median of 5) | ${ms(base)} | baseline |`);
+  console.log(`| ratio CLI / server p50 | ${(base / p50).toFixed(1)}x faster | |`);
+  console.log(`| type-aware didChange→diagnostics p50 (100-file project) | ${ms(pct(typed, 50))} | |`);
+  console.log(`| type-aware didChange→diagnostics p95 | ${ms(pct(typed, 95))} | < 300 ms |`);
+  console.log(`| type-aware first lint (program creation), ${typedFirst.diagnostics.length} problems | ${ms(typedFirstLint)} | |`);
+  console.log(`| server RSS, 200 open documents (syntactic) | ${rss200.toFixed(0)} MB | < 250 MB |`);
+  console.log(`| server RSS after type-aware run | ${typedRss.toFixed(0)} MB | |`);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
