@@ -44,7 +44,7 @@ async function run(request: LintRequest): Promise<void> {
   current = id;
   try {
     if (cancelled.has(id)) throw new LintCancelled();
-    const outcome = await engine.lint(request.filePath, request.root, request.text, request.settings, () => cancelled.has(id));
+    const outcome = await engine.lint(request.filePath, request.root, request.text, request.settings, () => cancelled.has(id), request.trusted);
     post({ type: 'result', id, outcome });
   } catch (error) {
     if (error instanceof LintCancelled) post({ type: 'cancelled', id });

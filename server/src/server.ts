@@ -100,6 +100,10 @@ connection.onInitialize((params): InitializeResult => {
   };
   const options = params.initializationOptions as Record<string, unknown> | null | undefined;
   if (options && typeof options === 'object' && SETTINGS_SECTION in options) globalSettings = options[SETTINGS_SECTION];
+  // VS Code's Restricted Mode: run no workspace code (its ESLint, its eslint.config.*).
+  const trusted = options?.workspaceTrusted !== false;
+  service.setTrusted(trusted);
+  if (!trusted) log('info', 'Untrusted workspace: linting with the bundled ESLint and the embedded recommended config only.');
   const folders = params.workspaceFolders?.map((folder) => toPath(folder.uri)) ?? (params.rootUri ? [toPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
   service.setFolders(folders);
   workspaceFolders = folders;

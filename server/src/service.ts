@@ -66,6 +66,7 @@ export class LintService {
   readonly #failed = new Map<string, LintOutcome>();
   readonly #told = new Set<string>();
   #folders: string[] = [];
+  #trusted = true;
   #epoch = 0;
   #closed = false;
 
@@ -76,6 +77,11 @@ export class LintService {
   /** Workspace folders (file system paths); each gets its own queue and worker on first use. */
   setFolders(folders: readonly string[]): void {
     this.#folders = [...folders].sort((a, b) => b.length - a.length);
+  }
+
+  /** False in an untrusted workspace: no workspace ESLint or config is loaded (see LintRequest.trusted). */
+  setTrusted(trusted: boolean): void {
+    this.#trusted = trusted;
   }
 
   get epoch(): number {
@@ -176,7 +182,7 @@ export class LintService {
       workspace.queue.enqueue(WORKSPACE_PREFIX + uri, 'background', async () => {
         try {
           if (signal.aborted) return resolve(undefined);
-          resolve(await workspace.host.lint({ filePath, root: this.#rootOf(filePath), text, settings: lintSettings(settings) }, signal, deadline(settings)));
+          resolve(await workspace.host.lint({ filePath, root: this.#rootOf(filePath), text, settings: lintSettings(settings), trusted: this.#trusted }, signal, deadline(settings)));
         } catch (error) {
           if (!(error instanceof LintCancelledError)) this.#deps.log('error', `Linting ${filePath} for workspace diagnostics failed: ${String(error)}`);
           resolve(undefined);
@@ -271,7 +277,7 @@ export class LintService {
       const abort = new AbortController();
       state.inFlight = { version, epoch, abort };
       try {
-        outcome = await workspace.host.lint({ filePath, root: this.#rootOf(filePath), text, settings: lintSettings(settings) }, abort.signal, deadline(settings));
+        outcome = await workspace.host.lint({ filePath, root: this.#rootOf(filePath), text, settings: lintSettings(settings), trusted: this.#trusted }, abort.signal, deadline(settings));
       } catch (error) {
         if (error instanceof LintCancelledError) return;
         throw error;

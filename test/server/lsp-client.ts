@@ -106,7 +106,7 @@ export function capabilities(mode: 'push' | 'pull'): ClientCapabilities {
 }
 
 /** Starts a server and performs the initialize handshake. */
-export async function startInitialized(options: { mode?: 'push' | 'pull'; root?: string; settings?: unknown } = {}): Promise<ServerUnderTest> {
+export async function startInitialized(options: { mode?: 'push' | 'pull'; root?: string; settings?: unknown; initializationOptions?: unknown } = {}): Promise<ServerUnderTest> {
   const server = startServer();
   if (options.settings !== undefined) server.settings = options.settings;
   const root = options.root;
@@ -115,6 +115,7 @@ export async function startInitialized(options: { mode?: 'push' | 'pull'; root?:
     rootUri: root ? pathToFileURL(root).href : null,
     workspaceFolders: root ? [{ uri: pathToFileURL(root).href, name: path.basename(root) }] : null,
     capabilities: capabilities(options.mode ?? 'push'),
+    ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
   });
   await server.connection.sendNotification('initialized', {});
   return server;

@@ -85,6 +85,18 @@ describe('language server: workspace configuration', function () {
     }
   });
 
+  it('in an untrusted workspace (initializationOptions.workspaceTrusted: false) runs no workspace code', async () => {
+    const workspace = tempWorkspace({ 'eslint.config.mjs': demoConfig() });
+    const server = await startInitialized({ root: workspace.root, initializationOptions: { workspaceTrusted: false } });
+    try {
+      const { diagnostics } = await openAndWait(server, workspace.uri('a.ts'), `let a = 1;\nexport { a };\n${HAZARD}const EXIT = 1;\n`);
+      assert.deepEqual(diagnostics.map((d) => d.code), ['cancel-safe/no-leaky-timeout', 'cancel-safe/no-leaky-timeout'], 'the embedded config, not the demo plugin');
+    } finally {
+      assert.equal(await server.stop(), 0);
+      workspace.cleanup();
+    }
+  });
+
   it('re-lints open documents when eslint.config.* changes (workspace/didChangeWatchedFiles)', async () => {
     const workspace = tempWorkspace({ 'a.ts': HAZARD });
     const server = await startInitialized({ root: workspace.root });

@@ -68,12 +68,13 @@ export class LintEngine {
    * Lints `text` as the file `filePath`.
    * @param isCancelled polled at every await point; a true answer throws {@link LintCancelled}.
    */
-  async lint(filePath: string, root: string, text: string, settings: LintSettings, isCancelled: () => boolean): Promise<LintOutcome> {
+  async lint(filePath: string, root: string, text: string, settings: LintSettings, isCancelled: () => boolean, trusted = true): Promise<LintOutcome> {
     const started = performance.now();
     const notes: string[] = [];
     const checkpoint = (): void => {
       if (isCancelled()) throw new LintCancelled();
     };
+    if (!trusted) return this.#lintWith(this.#embeddedFor(root, settings, notes), this.#bundled, { kind: 'embedded' }, filePath, text, {}, notes, started, checkpoint);
     let engine: WorkspaceEngine;
     try {
       engine = this.#workspace(root);
@@ -99,15 +100,30 @@ export class LintEngine {
 
     const eslint = decision.kind === 'workspace' ? engine.instance : this.#embeddedFor(root, settings, notes);
     const info = decision.kind === 'workspace' ? engine.info : this.#bundled;
+    return this.#lintWith(eslint, info, config, filePath, text, decision.kind === 'workspace' ? settings.rules : {}, notes, started, checkpoint, decision.file);
+  }
+
+  async #lintWith(
+    eslint: ESLintInstance,
+    info: EngineInfo,
+    config: LintOutcome['config'],
+    filePath: string,
+    text: string,
+    overrides: LintSettings['rules'],
+    notes: string[],
+    started: number,
+    checkpoint: () => void,
+    configFile?: string,
+  ): Promise<LintOutcome> {
     this.#related = [];
     let result: BundledESLint.LintResult | undefined;
     try {
       [result] = await eslint.lintText(text, { filePath, warnIgnored: false });
     } catch (error) {
-      return this.#failure(`ESLint failed while linting ${filePath}: ${messageOf(error)}`, info, config, started, decision.file);
+      return this.#failure(`ESLint failed while linting ${filePath}: ${messageOf(error)}`, info, config, started, configFile);
     }
     checkpoint();
-    const messages = result ? this.#toWire(result.messages, filePath, decision.kind === 'workspace' ? settings.rules : {}) : [];
+    const messages = result ? this.#toWire(result.messages, filePath, overrides) : [];
     const docs: Record<string, string> = {};
     if (result && messages.some((message) => message.ruleId)) {
       const meta = eslint.getRulesMetaForResults([result]) as Record<string, { docs?: { url?: string } } | undefined>;

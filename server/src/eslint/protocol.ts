@@ -20,6 +20,11 @@ export interface LintRequest {
   root: string;
   text: string;
   settings: LintSettings;
+  /**
+   * False in an untrusted workspace (VS Code's Restricted Mode): run no workspace code, i.e.
+   * neither its ESLint nor its `eslint.config.*`; only the bundled ESLint and the embedded config.
+   */
+  trusted: boolean;
 }
 
 /** Stop a lint: answered with `cancelled` at the lint's next await point (ESLint's own work is synchronous). */
