@@ -23,6 +23,8 @@ export default tseslint.config(
     files: ['examples/**/*.{ts,mts,cts,js,mjs,cjs}'],
     languageOptions: { parser: tseslint.parser },
     extends: [cancelSafe.configs.recommended],
+    // Rules that are only in `strict` (opinionated) still need a demonstration in examples/.
+    rules: { 'cancel-safe/no-untracked-task': 'error' },
   },
 );
 

@@ -181,6 +181,11 @@ typedTester.run('require-backoff (typed)', rule, {
   ],
   invalid: [
     {
+      // Only types know that this `pause()` returns no promise: awaiting it is no delay at all.
+      code: `declare function op(): Promise<number>;\ndeclare function pause(ms: number): void;\nexport async function get() {\n  for (let i = 0; i < 3; i++) {\n    try { return await op(); } catch { await pause(1000); }\n  }\n}`,
+      errors: [{ messageId: 'noDelay', line: 4, suggestions: [] }],
+    },
+    {
       code: `declare function op(): Promise<number>;\nexport async function get(): Promise<number> {\n  while (true) {\n    try { return await op(); } catch {}\n  }\n}`,
       errors: [
         {

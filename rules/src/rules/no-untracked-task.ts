@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from '../util/ast';
+import { type FunctionNode, getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import {
   functionReturnsPromise,
@@ -61,8 +61,25 @@ export default createRule<Options, MessageId>({
     const services = getTypeServices(context);
     const extraTrackers = new Set(trackers.map((name) => name.replace(/\s+/g, '').replace(/\?\./g, '.')));
 
+    // Narrow selectors keep the per-statement cost in ESLint's indexed selector matching: most
+    // statements are neither `void …` nor a `.then/.catch/.finally` chain.
     return {
-      ExpressionStatement(statement) {
+      'ExpressionStatement > UnaryExpression[operator="void"]'(node: TSESTree.UnaryExpression) {
+        check(node.parent as TSESTree.ExpressionStatement);
+      },
+      'ExpressionStatement > CallExpression[callee.property.name=/^(?:then|catch|finally)$/]'(node: TSESTree.CallExpression) {
+        check(node.parent as TSESTree.ExpressionStatement);
+      },
+      'ExpressionStatement > ChainExpression'(node: TSESTree.ChainExpression) {
+        check(node.parent as TSESTree.ExpressionStatement);
+      },
+      'ExpressionStatement > TSAsExpression, ExpressionStatement > TSNonNullExpression'(node: TSESTree.Node) {
+        check(node.parent as TSESTree.ExpressionStatement);
+      },
+    };
+
+    function check(statement: TSESTree.ExpressionStatement): void {
+      {
         const expression = unwrap(statement.expression);
         let task: TSESTree.Expression;
         if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === 'void') {
@@ -73,14 +90,15 @@ export default createRule<Options, MessageId>({
         } else return;
 
         // Top-level `void main()` / `main().catch(...)` is the program itself, not a detached task.
-        if (!getEnclosingFunction(statement)) return;
-        // Inside `new Promise((resolve, reject) => work().then(resolve, reject))` the outer promise carries it.
-        if (isInPromiseExecutor(sourceCode, statement)) return;
+        const enclosing = getEnclosingFunction(statement);
+        if (!enclosing) return;
         if (!startsWorkHere(task)) return;
         if (isHandedToTracker(expression)) return;
         if (isMicrotaskDeferral(expression)) return;
+        if (isCallbackBridge(expression, enclosingParameterNames(enclosing))) return;
         if (isStoredPromise(expression)) return;
-        if (isCallbackBridge(expression)) return;
+        // Inside `new Promise((resolve, reject) => work().then(resolve, reject))` the outer promise carries it.
+        if (isInPromiseExecutor(sourceCode, statement)) return;
 
         const tracker = findTracker(statement);
         context.report({
@@ -97,8 +115,8 @@ export default createRule<Options, MessageId>({
               ]
             : [],
         });
-      },
-    };
+      }
+    }
 
     /**
      * `void x` is the idiom for "I know this is a promise and I let it go". Without types any
@@ -206,7 +224,21 @@ export default createRule<Options, MessageId>({
      * `p.then((v) => cb(null, v), cb)`, `ret.then(done, done)`: the promise is adapted to a
      * callback API, so its completion is handed to the caller, who owns (and waits for) it.
      */
-    function isCallbackBridge(expression: TSESTree.Node): boolean {
+    function isCallbackBridge(expression: TSESTree.Node, parameters: ReadonlySet<string>): boolean {
+      const isCallbackName = (identifier: TSESTree.Identifier) => CALLBACK_NAME.test(identifier.name) || parameters.has(identifier.name);
+      const callsCallback = (fn: TSESTree.Node): boolean => {
+        let found = false;
+        walk(fn, sourceCode.visitorKeys, (node) => {
+          if (found) return false;
+          if (node !== fn && isFunctionNode(node)) return false;
+          if (node.type === AST_NODE_TYPES.CallExpression) {
+            const callee = unwrap(node.callee);
+            if (callee.type === AST_NODE_TYPES.Identifier && isCallbackName(callee)) found = true;
+          }
+          return !found;
+        });
+        return found;
+      };
       for (let call: TSESTree.Node = expression; call.type === AST_NODE_TYPES.CallExpression; ) {
         const callee = unwrap(call.callee);
         if (callee.type !== AST_NODE_TYPES.MemberExpression || !PROMISE_METHODS.has(getPropertyName(callee) ?? '')) return false;
@@ -223,25 +255,20 @@ export default createRule<Options, MessageId>({
       return false;
     }
 
-    function callsCallback(fn: TSESTree.Node): boolean {
-      let found = false;
-      walk(fn, sourceCode.visitorKeys, (node) => {
-        if (found) return false;
-        if (node !== fn && isFunctionNode(node)) return false;
-        if (node.type === AST_NODE_TYPES.CallExpression) {
-          const callee = unwrap(node.callee);
-          if (callee.type === AST_NODE_TYPES.Identifier && isCallbackName(callee)) found = true;
+    /**
+     * Names of the parameters of every function around the statement: a callback the caller
+     * passed in (compared by name, which is cheap; a shadowing local of the same name is rare).
+     */
+    function enclosingParameterNames(fn: FunctionNode): Set<string> {
+      const names = new Set<string>();
+      for (let current: TSESTree.Node | undefined = fn; current; current = current.parent) {
+        if (!isFunctionNode(current)) continue;
+        for (const param of current.params) {
+          const id = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+          if (id.type === AST_NODE_TYPES.Identifier) names.add(id.name);
         }
-        return !found;
-      });
-      return found;
-    }
-
-    /** A parameter of an enclosing function, or a variable named like a completion callback. */
-    function isCallbackName(identifier: TSESTree.Identifier): boolean {
-      if (CALLBACK_NAME.test(identifier.name)) return true;
-      const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
-      return variable?.defs[0]?.type === 'Parameter';
+      }
+      return names;
     }
 
     /** `Promise.resolve().then(cb)` only defers synchronous work to a microtask; nothing outlives the tick. */

@@ -14,7 +14,9 @@ import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { isGlobal, resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
+import { isThenableByType } from '../util/promises';
 import { getReleaseScope, getSignalProperty, getTimerPromise, isSetTimeoutCallee } from '../util/timers';
+import { getTypeServices } from '../util/types';
 
 export type Options = [
   {
@@ -80,6 +82,7 @@ export default createRule<Options, MessageId>({
   create(context, [{ delayFunctions = [], checkRecursion = true }]) {
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
+    const services = getTypeServices(context);
     const extraDelays = new Set(delayFunctions);
 
     return {
@@ -250,7 +253,8 @@ export default createRule<Options, MessageId>({
         if (node !== root && isFunctionNode(node) && !isTimerCallback(node)) return false;
         if (node.type === AST_NODE_TYPES.AwaitExpression) {
           const awaited = unwrap(node.argument);
-          const timer = getTimerPromise(sourceCode, awaited, scope);
+          // With types, a `wait()`/`pause()` that returns no promise is not a delay (awaiting it waits for nothing).
+          const timer = isThenableByType(services, awaited) === false ? undefined : getTimerPromise(sourceCode, awaited, scope);
           if (timer) {
             delays.push({ node: awaited, ms: timer.delay, hasSignal: timer.release !== undefined || hasSignalArgument(timer.node) });
             return false;
