@@ -82,59 +82,50 @@ export default createRule<Options, MessageId>({
     },
   ],
   create(context, [{ ignorePatterns = [], checkIntervals = true, checkLoops = true }]) {
-    if (matchesAnyGlob(context.filename, context.cwd, ignorePatterns)) return {};
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
     const services = getTypeServices(context);
-    const starters: Starter[] = [];
     // Local names under which the file imports setInterval, Worker or fork (`import { Worker as Thread }`),
     // so the cheap name test below still sees renamed imports before resolving their origin.
     const aliasOf = collectAliases(sourceCode.ast);
 
+
+    /** Calls and loops whose names make them possible starters; classified at the end, and only at program entry. */
+    const candidates: { node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.WhileStatement | TSESTree.ForStatement | TSESTree.DoWhileStatement; name: string }[] = [];
+
     function checkLoop(node: TSESTree.WhileStatement | TSESTree.ForStatement | TSESTree.DoWhileStatement): void {
-      if (checkLoops && isEndlessAwaitingLoop(node)) {
-        starters.push({ kind: 'loop', node, label: `This endless \`${node.type === AST_NODE_TYPES.ForStatement ? 'for (;;)' : 'while (true)'}\` consumer loop` });
-      }
+      if (checkLoops && (!node.test || isAlwaysTrue(node.test))) candidates.push({ node, name: 'loop' });
     }
 
     return {
       CallExpression(node) {
         const name = getCalleeName(node);
         if (name === undefined) return;
-        if (name === 'listen') {
-          if (getMethodName(node) === 'listen' && isServerListen(node)) {
-            starters.push({ kind: 'server', node, label: `\`${calleeText(node)}()\`` });
-          }
-          return;
-        }
-        const exported = name === 'setInterval' || name === 'fork' ? name : aliasOf.get(name);
-        if (exported === undefined) return;
-        const origin = resolveOrigin(sourceCode, node.callee);
-        if (checkIntervals && exported === 'setInterval' && (isGlobal(origin, 'setInterval') || isFromModule(origin, 'timers', 'setInterval'))) {
-          if (!isUnrefed(node)) starters.push({ kind: 'interval', node, label: '`setInterval()`' });
-        } else if (exported === 'fork' && isFromModule(origin, 'cluster', 'fork')) {
-          starters.push({ kind: 'cluster', node, label: `\`${calleeText(node)}()\`` });
-        }
+        const exported = name === 'listen' || name === 'setInterval' || name === 'fork' ? name : aliasOf.get(name);
+        if (exported !== undefined && exported !== 'Worker') candidates.push({ node, name: exported });
       },
       NewExpression(node) {
         const name = getCalleeName(node);
-        if (name !== 'Worker' && (name === undefined || aliasOf.get(name) !== 'Worker')) return;
-        if (isFromModule(resolveOrigin(sourceCode, node.callee), 'worker_threads', 'Worker')) {
-          starters.push({ kind: 'worker', node, label: '`new Worker()`' });
-        }
+        if (name === 'Worker' || (name !== undefined && aliasOf.get(name) === 'Worker')) candidates.push({ node, name: 'Worker' });
       },
       WhileStatement: checkLoop,
       DoWhileStatement: checkLoop,
       ForStatement: checkLoop,
       'Program:exit'() {
+        // The file-name check runs only for files that may start something: most files never pay for it.
+        if (candidates.length === 0 || matchesAnyGlob(context.filename, context.cwd, ignorePatterns)) return;
+        const starters: Starter[] = [];
+        for (const { node, name } of candidates) {
+          if (!isAtEntry(node)) continue;
+          const starter = classify(node, name);
+          if (starter) starters.push(starter);
+        }
         if (starters.length === 0) return;
-        const atEntry = starters.filter((starter) => isAtEntry(starter.node));
-        if (atEntry.length === 0) return;
         const handling = getFileShutdownHandling(sourceCode, { runtimeModule: settings.runtimeModule });
         if (handling.handlesSigterm) return;
         const handled = [...handling.signals].filter((signal) => signal !== 'beforeExit');
-        for (const starter of atEntry) {
-          const suggestion = buildSuggestion(starter, atEntry);
+        for (const starter of starters) {
+          const suggestion = buildSuggestion(starter, starters);
           context.report({
             ...(starter.kind === 'loop' ? { loc: loopHead(starter.node) } : { node: starter.node }),
             messageId: handled.length > 0 ? 'missingSigterm' : 'missingShutdown',
@@ -144,6 +135,30 @@ export default createRule<Options, MessageId>({
         }
       },
     };
+
+    function classify(node: TSESTree.Node, name: string): Starter | undefined {
+      if (node.type === AST_NODE_TYPES.NewExpression) {
+        return isFromModule(resolveOrigin(sourceCode, node.callee), 'worker_threads', 'Worker')
+          ? { kind: 'worker', node, label: '`new Worker()`' }
+          : undefined;
+      }
+      if (node.type !== AST_NODE_TYPES.CallExpression) {
+        const loop = node as TSESTree.WhileStatement | TSESTree.ForStatement | TSESTree.DoWhileStatement;
+        if (!isEndlessAwaitingLoop(loop)) return undefined;
+        return { kind: 'loop', node, label: `This endless \`${loop.type === AST_NODE_TYPES.ForStatement ? 'for (;;)' : 'while (true)'}\` consumer loop` };
+      }
+      if (name === 'listen') {
+        return getMethodName(node) === 'listen' && isServerListen(node)
+          ? { kind: 'server', node, label: `\`${calleeText(node)}()\`` }
+          : undefined;
+      }
+      const origin = resolveOrigin(sourceCode, node.callee);
+      if (name === 'setInterval' && checkIntervals && (isGlobal(origin, 'setInterval') || isFromModule(origin, 'timers', 'setInterval'))) {
+        return isUnrefed(node) ? undefined : { kind: 'interval', node, label: '`setInterval()`' };
+      }
+      if (name === 'fork' && isFromModule(origin, 'cluster', 'fork')) return { kind: 'cluster', node, label: `\`${calleeText(node)}()\`` };
+      return undefined;
+    }
 
     function calleeText(node: TSESTree.CallExpression): string {
       const text = sourceCode.getText(node.callee);
@@ -250,7 +265,6 @@ export default createRule<Options, MessageId>({
 
     /** `while (true)` / `for (;;)` / `do … while (true)` that awaits and never breaks or returns. */
     function isEndlessAwaitingLoop(loop: TSESTree.WhileStatement | TSESTree.ForStatement | TSESTree.DoWhileStatement): boolean {
-      if (loop.test && !isAlwaysTrue(loop.test)) return false;
       let awaits = false;
       let leaves = false;
       walk(loop.body, sourceCode.visitorKeys, (node) => {

@@ -7,8 +7,8 @@ import { getSettings } from '../util/settings';
 import {
   getFileShutdownHandling,
   getFunctionName,
-  getShutdownPath,
   isProcessMember,
+  type FileShutdownHandling,
   resolveFunction,
   type ShutdownOptions,
   type ShutdownPath,
@@ -82,6 +82,9 @@ export default createRule<Options, MessageId>({
     const services = getTypeServices(context);
     const methods = new Set([...DEFAULT_DRAIN_METHODS, ...drainMethods]);
     const shutdownOptions: ShutdownOptions = { runtimeModule: settings.runtimeModule, shutdownFunctions };
+    let handling: FileShutdownHandling | undefined;
+    /** The file's shutdown paths, computed on first use: most files never ask. */
+    const getShutdownPath = (fn: FunctionNode) => (handling ??= getFileShutdownHandling(sourceCode, shutdownOptions)).paths.get(fn);
     const msText = formatMs(timeoutMs);
 
     return {
@@ -93,7 +96,7 @@ export default createRule<Options, MessageId>({
         if (!waited) return;
         const fn = getEnclosingFunction(waited.expression);
         if (!fn) return;
-        const path = getShutdownPath(sourceCode, fn, shutdownOptions);
+        const path = getShutdownPath(fn);
         if (!path || path.bounded) return;
         if (hasOwnDeadline(node) || hasWatchdog(path, 0) || callsLocalShutdownPath(node, method)) return;
         if (waited.how === 'await' && services && !isThenableType(services, services.getTypeAtLocation(waited.expression))) return;
@@ -113,8 +116,8 @@ export default createRule<Options, MessageId>({
     function callsLocalShutdownPath(call: TSESTree.CallExpression, method: string | undefined): boolean {
       if (method === undefined) return false;
       const local = resolveFunction(sourceCode, call.callee);
-      if (local) return getShutdownPath(sourceCode, local, shutdownOptions) !== undefined;
-      const handling = getFileShutdownHandling(sourceCode, shutdownOptions);
+      if (local) return getShutdownPath(local) !== undefined;
+      handling ??= getFileShutdownHandling(sourceCode, shutdownOptions);
       for (const candidate of handling.paths.keys()) if (getFunctionName(candidate) === method) return true;
       return false;
     }
@@ -186,7 +189,7 @@ export default createRule<Options, MessageId>({
       if (path.kind !== 'called' || depth > 3) return false;
       return path.callSites.every((site) => {
         const caller = getEnclosingFunction(site);
-        const callerPath = caller ? getShutdownPath(sourceCode, caller, shutdownOptions) : undefined;
+        const callerPath = caller ? getShutdownPath(caller) : undefined;
         return callerPath !== undefined && hasWatchdog(callerPath, depth + 1);
       });
     }
