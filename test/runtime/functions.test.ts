@@ -126,6 +126,23 @@ describe('retry()', () => {
     await assert.rejects(retry(async () => 1, { signal: aborted('early') }), (e) => e === 'early');
   });
 
+  it('an abort during a running attempt rejects at once, even if the attempt ignores its signal', async () => {
+    const controller = new AbortController();
+    let attempts = 0;
+    const retrying = retry(
+      () => {
+        attempts++;
+        return new Promise<never>(() => {});
+      },
+      { signal: controller.signal },
+    );
+    await flush();
+    controller.abort('stop');
+    await assert.rejects(retrying, (e) => e === 'stop');
+    assert.equal(attempts, 1);
+    assert.equal(listeners(controller.signal), 0);
+  });
+
   it('validates its options, naming each one', () => {
     const op = async () => 1;
     assert.throws(() => retry(op, { retries: -1 }), { name: 'RangeError', message: /`opts.retries`.*-1/ });
@@ -329,6 +346,23 @@ describe('pump()', () => {
     assert.equal(cancelled, 'stop');
     assert.equal(listeners(controller.signal), 0);
     assert.equal(channel.isClosed, true);
+  });
+
+  it('an abort while the channel is full drops only the value in hand; sent values stay', async () => {
+    async function* source() {
+      yield* [1, 2, 3, 4];
+    }
+    const controller = new AbortController();
+    const channel = new Channel<number>(2);
+    const pumping = pump(source(), channel, { signal: controller.signal, close: false });
+    await flush();
+    assert.equal(channel.size, 2);
+    controller.abort('stop');
+    await assert.rejects(pumping, (e) => e === 'stop');
+    assert.equal(listeners(controller.signal), 0);
+    assert.equal(await channel.recv(), 1);
+    assert.equal(await channel.recv(), 2);
+    assert.equal(channel.size, 0, 'value 3, waiting for room when the abort came, was not enqueued');
   });
 
   it('resolves and stops reading when consumers close the channel', async () => {
