@@ -180,6 +180,29 @@ describe('language server: diagnostics', () => {
     assert.ok(versions.length <= 10, `a burst of 100 edits costs a few lints, published ${versions.length} times`);
   });
 
+  it('with run=onSave lints on open and save, not on change', async () => {
+    server.settings = { run: 'onSave' };
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    const uri = virtual('on-save.ts');
+    const versions: number[] = [];
+    const listener = server.on('textDocument/publishDiagnostics', (p: { uri: string; version: number }) => {
+      if (p.uri === uri) versions.push(p.version);
+    });
+    try {
+      await openAndWait(server, uri, HAZARD);
+      await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'export {};\n' }] });
+      await sleep(300);
+      assert.deepEqual(versions, [1], 'no lint on change');
+      const saved = nextNotification<{ uri: string; version: number; diagnostics: Diagnostic[] }>(server, 'textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 2);
+      await server.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+      assert.deepEqual((await saved).diagnostics, []);
+    } finally {
+      listener.dispose();
+      server.settings = {};
+      await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    }
+  });
+
   it('ignores documents that are not JavaScript or TypeScript', async () => {
     const uri = virtual('notes.md');
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text: HAZARD } });
