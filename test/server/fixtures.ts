@@ -10,10 +10,11 @@ export const PARSER_URL = pathToFileURL(require.resolve('@typescript-eslint/pars
  * A flat config whose `cancel-safe` plugin is the real one plus demo rules in the same namespace:
  * `let-demo` (fixable: `let` to `const`), `related-demo` (reports `race(a, b)` with a secondary
  * location through the related-locations convention), `throw-demo` (throws on `THROW`),
- * `exit-demo` (calls process.exit on `EXIT`) and `slow-demo` (busy for 4 s on `SLOW`).
+ * `exit-demo` (calls process.exit on `EXIT`) and `slow-demo` (busy for 4 s on `SLOW`, after creating `<file>.started`).
  */
 export function demoConfig(extraRules: Record<string, string> = {}): string {
-  return `import cancelSafe from '${PLUGIN_URL}';
+  return `import { writeFileSync } from 'node:fs';
+import cancelSafe from '${PLUGIN_URL}';
 import tsParser from '${PARSER_URL}';
 const docs = (name) => ({ url: 'https://example.com/demo/' + name });
 const demo = {
@@ -38,7 +39,7 @@ const demo = {
   },
   'throw-demo': { meta: { type: 'problem', schema: [] }, create: (context) => ({ Program() { if (context.sourceCode.text.includes('THROW')) throw new Error('throw-demo exploded'); } }) },
   'exit-demo': { meta: { type: 'problem', schema: [] }, create: (context) => ({ Program() { if (context.sourceCode.text.includes('EXIT')) process.exit(3); } }) },
-  'slow-demo': { meta: { type: 'problem', schema: [] }, create: (context) => ({ Program() { if (context.sourceCode.text.includes('SLOW')) { const end = Date.now() + 4000; while (Date.now() < end); } } }) },
+  'slow-demo': { meta: { type: 'problem', schema: [] }, create: (context) => ({ Program() { if (context.sourceCode.text.includes('SLOW')) { writeFileSync(context.filename + '.started', ''); const end = Date.now() + 4000; while (Date.now() < end); } } }) },
 };
 export default [
   {

@@ -155,9 +155,13 @@ describe('language server: a misbehaving plugin cannot take it down', function (
     server.on('textDocument/publishDiagnostics', (p: { uri: string; version: number }) => {
       if (p.uri === uri) versions.push(p.version);
     });
-    const restartsBefore = (server.statuses.at(-1) as { workerRestarts: number }).workerRestarts;
+    const restartsBefore = (server.statuses.at(-1) as { workerRestarts: number } | undefined)?.workerRestarts ?? 0;
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: 'const SLOW = 1;\n' } });
-    await sleep(300); // the slow lint is running now
+    // Wait until the slow rule is running (it marks its start on disk).
+    for (let waited = 0; !fs.existsSync(workspace.file('slow.ts.started')); waited += 20) {
+      assert.ok(waited < 30_000, 'the slow lint never started');
+      await sleep(20);
+    }
     const second = await changeAndWait(server, uri, 'let fast = 1;\nexport { fast };\n', 2);
     assert.deepEqual(second.diagnostics.map((d: Diagnostic) => d.code), ['cancel-safe/let-demo']);
     await sleep(50);
