@@ -257,6 +257,37 @@ class Ingest {
       ],
     },
     {
+      // A field handed to other code (log(this.queue)) cannot be rewritten to a Channel safely.
+      code: `
+class Outbox {
+  queue = [];
+  send(x) { this.queue.push(x); }
+  async next() { return this.queue.shift(); }
+  dump() { log(this.queue); }
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedQueue',
+          line: 4,
+          suggestions: [
+            {
+              messageId: 'dropOldest',
+              output: `
+class Outbox {
+  queue = [];
+  send(x) { if (this.queue.length >= 1000) this.queue.shift();
+            this.queue.push(x); }
+  async next() { return this.queue.shift(); }
+  dump() { log(this.queue); }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       // A constructor-initialised field with a private name, drained with splice(0, n).
       code: `
 class Batcher {

@@ -81,7 +81,8 @@ export default createRule<Options, MessageId>({
     const checkWebStreams = options.checkWebStreams !== false;
 
     return {
-      CallExpression(node) {
+      // The selector keeps the listener off the hot path: only `x.write(...)` calls reach it.
+      'CallExpression[callee.type="MemberExpression"][callee.property.name="write"]'(node: TSESTree.CallExpression) {
         if (getMethodName(node) !== 'write') return;
         const receiver = getReceiver(node);
         if (!receiver || receiver.type === AST_NODE_TYPES.Super) return;

@@ -75,7 +75,8 @@ export default createRule<Options, MessageId>({
     const combinatorCalls = new WeakMap<TSESTree.Node, { name: string; combinator: string; start: number }[]>();
 
     return {
-      CallExpression(node) {
+      // Only calls of these method names can be a combinator, a forEach or a push.
+      'CallExpression[callee.type="MemberExpression"][callee.property.name=/^(?:all|allSettled|any|forEach|push)$/]'(node: TSESTree.CallExpression) {
         const combinator = getCombinator(node);
         if (combinator) {
           checkCombinator(node, combinator);

@@ -19,8 +19,8 @@ interface Candidate {
   /** How the queue is written in messages and fixes (`queue`, `this.pending`). */
   readonly text: string;
   readonly uses: readonly ArrayUse[];
-  /** True when something other than a member use touches it (passed along, returned, reassigned): the Channel rewrite would be incomplete. */
-  readonly escapes: boolean;
+  /** True when something other than a member use touches it (passed along, returned, reassigned): the Channel rewrite would be incomplete. Lazy: only asked when a rewrite is considered. */
+  readonly escapes: () => boolean;
   /** The declaration the Channel rewrite replaces (a `const`/`let` declarator or a class property), if it can. */
   readonly declaration: TSESTree.VariableDeclarator | TSESTree.PropertyDefinition | undefined;
   readonly isArray: (node: TSESTree.Node) => boolean;
@@ -78,7 +78,12 @@ export default createRule<Options, MessageId>({
     const frames: ClassFrame[] = [];
 
     return {
-      VariableDeclarator(node) {
+      // Without types only `[]`, `[] as T[]` and `new Array()` start a candidate; with types any array-typed binding may.
+      [services
+        ? 'VariableDeclarator'
+        : 'VariableDeclarator[init.type=/^(?:ArrayExpression|NewExpression|CallExpression|TSAsExpression|TSSatisfiesExpression)$/]'](
+        node: TSESTree.VariableDeclarator,
+      ) {
         if (node.id.type !== AST_NODE_TYPES.Identifier) return;
         if (!isArrayInitializer(node.init) && !(node.init && isArrayTyped(node.id))) return;
         const variable = sourceCode.getDeclaredVariables(node)[0];
@@ -95,7 +100,7 @@ export default createRule<Options, MessageId>({
         candidates.push({
           text: name,
           uses,
-          escapes,
+          escapes: () => escapes,
           declaration: isArrayInitializer(node.init) ? node : undefined,
           isArray: (candidate) => candidate.type === AST_NODE_TYPES.Identifier && candidate.name === name,
         });
@@ -105,7 +110,11 @@ export default createRule<Options, MessageId>({
         : {
             ClassBody: enterClass,
             'ClassBody:exit': exitClass,
-            'MemberExpression[object.type="ThisExpression"]': recordThisMember,
+            // Only `this.x.y` (a use of a field's member) and `this.x = …` matter; other `this.x` are counted lazily (see countThisMembers).
+            'MemberExpression[object.type="MemberExpression"][object.object.type="ThisExpression"]': (node: TSESTree.MemberExpression) =>
+              recordThisMember(node.object as TSESTree.MemberExpression),
+            'AssignmentExpression[left.type="MemberExpression"][left.object.type="ThisExpression"]': (node: TSESTree.AssignmentExpression) =>
+              recordThisMember(node.left as TSESTree.MemberExpression),
           }),
       'Program:exit'() {
         for (const candidate of candidates) check(candidate);
@@ -197,9 +206,11 @@ export default createRule<Options, MessageId>({
       const assigned = new Set<string>();
       const escapes = new Set<string>();
       const uses = new Map<string, ArrayUse[]>();
+      const recordedCounts = new Map<string, number>();
       for (const [name, members] of frame.members) {
         for (const member of members) {
           if (!isClassThis(member, frame.body)) continue;
+          recordedCounts.set(name, (recordedCounts.get(name) ?? 0) + 1);
           const parent = member.parent;
           if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
             if (isArrayInitializer(parent.right)) {
@@ -216,10 +227,11 @@ export default createRule<Options, MessageId>({
       for (const [name, declaration] of declarations) {
         const fieldUses = uses.get(name);
         if (!fieldUses) continue;
+        const recorded = recordedCounts.get(name) ?? 0;
         candidates.push({
           text: `this.${name}`,
           uses: fieldUses,
-          escapes: escapes.has(name) || assigned.has(name),
+          escapes: () => escapes.has(name) || assigned.has(name) || countThisMembers(frame.body, name) > recorded,
           declaration,
           isArray: (node) =>
             node.type === AST_NODE_TYPES.MemberExpression &&
@@ -238,6 +250,23 @@ export default createRule<Options, MessageId>({
       const list = frame.members.get(name);
       if (list) list.push(member);
       else frame.members.set(name, [member]);
+    }
+
+    /** Every `this.name` in the class body that belongs to its instance (only run for fields a Channel rewrite is considered for). */
+    function countThisMembers(body: TSESTree.ClassBody, name: string): number {
+      let count = 0;
+      walk(body, sourceCode.visitorKeys, (node) => {
+        if (
+          node.type === AST_NODE_TYPES.MemberExpression &&
+          node.object.type === AST_NODE_TYPES.ThisExpression &&
+          fieldName(node.property, node.computed) === name &&
+          isClassThis(node, body)
+        ) {
+          count++;
+        }
+        return true;
+      });
+      return count;
     }
 
     /** `while (queue.length) { const next = queue.shift(); …; queue.push(child) }`: a worklist drained in place, not a producer queue. */
@@ -267,7 +296,7 @@ export default createRule<Options, MessageId>({
      */
     function getChannelRewrite(candidate: Candidate): TSESLint.ReportFixFunction | undefined {
       const declaration = candidate.declaration;
-      if (!declaration || candidate.escapes) return undefined;
+      if (!declaration || candidate.escapes()) return undefined;
       for (const use of candidate.uses) {
         if (use.kind === 'length') continue;
         if (use.kind === 'push' && use.call && use.call.arguments.length === 1 && use.call.arguments[0]!.type !== AST_NODE_TYPES.SpreadElement && isResultIgnored(use.call)) continue;
