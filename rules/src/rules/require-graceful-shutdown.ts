@@ -87,7 +87,9 @@ export default createRule<Options, MessageId>({
     const services = getTypeServices(context);
     // Local names under which the file imports setInterval, Worker or fork (`import { Worker as Thread }`),
     // so the cheap name test below still sees renamed imports before resolving their origin.
-    const aliasOf = collectAliases(sourceCode.ast);
+    const text = sourceCode.text;
+    const aliasOf =
+      text.includes('timers') || text.includes('worker_threads') || text.includes('cluster') ? collectAliases(sourceCode.ast) : NO_ALIASES;
 
 
     /** Calls and loops whose names make them possible starters; classified at the end, and only at program entry. */
@@ -427,9 +429,10 @@ export default createRule<Options, MessageId>({
 });
 
 const ALIASED_EXPORTS = new Set(['setInterval', 'Worker', 'fork']);
+const NO_ALIASES: ReadonlyMap<string, string> = new Map();
 
 /** Local names under which `setInterval`, `Worker` and `fork` are imported or destructured → the export name. */
-function collectAliases(program: TSESTree.Program): Map<string, string> {
+function collectAliases(program: TSESTree.Program): ReadonlyMap<string, string> {
   const aliases = new Map<string, string>();
   for (const statement of program.body) {
     if (statement.type === AST_NODE_TYPES.ImportDeclaration) {

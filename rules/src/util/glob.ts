@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 
 const compiled = new Map<string, RegExp>();
+const combined = new Map<string, RegExp>();
 
 /**
  * True when `filename` (absolute, or relative to `cwd`) matches one of the glob `patterns`
@@ -10,9 +11,15 @@ const compiled = new Map<string, RegExp>();
  */
 export function matchesAnyGlob(filename: string, cwd: string, patterns: readonly string[]): boolean {
   if (patterns.length === 0) return false;
-  const relative = path.relative(cwd, path.resolve(cwd, filename)).split(path.sep).join('/');
+  const relative = path.relative(cwd, path.isAbsolute(filename) ? filename : path.join(cwd, filename)).split(path.sep).join('/');
   // Only the relative path: a checkout under a folder named `test` must not ignore every file.
-  return patterns.some((pattern) => globToRegExp(pattern).test(relative));
+  const key = patterns.join('\0');
+  let regex = combined.get(key);
+  if (!regex) {
+    regex = new RegExp(patterns.map((pattern) => globToRegExp(pattern).source).join('|'));
+    combined.set(key, regex);
+  }
+  return regex.test(relative);
 }
 
 /** Compiles a glob to an anchored regular expression (cached: options are compiled once per process). */

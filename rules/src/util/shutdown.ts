@@ -112,9 +112,13 @@ const EMPTY: FileShutdownHandling = Object.freeze({
  * shutdown path mentions one of these. Plain `includes` (not one regex) because it scans fast.
  */
 const PREFILTER_WORDS = [
-  'SIG', 'beforeExit', 'hutdown', 'erminat', 'terminus', 'grace', 'Grace', 'lightship', 'exit-hook', 'signal-exit', 'death',
-  'node-cleanup', 'ignalHandler', 'andleSignal', 'nSignal',
-];
+  // Registrations: signal names, the runtime and library entry points, the modules' names.
+  'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGBREAK', 'beforeExit', 'onShutdown', 'shutdownSignal', 'enableShutdownHooks',
+  'close-with-grace', 'terminus', 'http-terminator', 'lightship', 'exit-hook', 'signal-exit', 'death', 'node-cleanup',
+  'http-graceful-shutdown',
+  // Conventional shutdown function names (see SHUTDOWN_FUNCTION_NAMES).
+  'hutdown', 'raceful', 'ignalHandler', 'andleSignal', 'nSignal', 'igterm', 'igint', 'Sigterm', 'Sigint', 'ermination',
+]
 
 function mayHandleShutdown(text: string, extraNames: readonly string[]): boolean {
   return PREFILTER_WORDS.some((word) => text.includes(word)) || extraNames.some((name) => text.includes(name));
