@@ -112,9 +112,8 @@ class CancelSafeExtension implements vscode.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       // Evaluated on every (re)start, so a restart after trust is granted sends the new value.
       initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
-      synchronize: {
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/{eslint.config.{js,mjs,cjs,ts,mts,cts},package.json,tsconfig*.json}'),
-      },
+      // No synchronize.fileEvents: the server registers its own watchers (eslint.config.*, package.json,
+      // tsconfig*.json) dynamically; a second watcher here would re-lint everything twice per change.
       middleware: {
         workspace: {
           // The server asks per document; answer with checked values, never with what settings.json holds verbatim.
