@@ -87,9 +87,7 @@ export default createRule<Options, MessageId>({
     const services = getTypeServices(context);
     // Local names under which the file imports setInterval, Worker or fork (`import { Worker as Thread }`),
     // so the cheap name test below still sees renamed imports before resolving their origin.
-    const text = sourceCode.text;
-    const aliasOf =
-      text.includes('timers') || text.includes('worker_threads') || text.includes('cluster') ? collectAliases(sourceCode.ast) : NO_ALIASES;
+    const aliasOf = new Map<string, string>();
 
 
     /** Calls and loops whose names make them possible starters; classified at the end, and only at program entry. */
@@ -100,6 +98,13 @@ export default createRule<Options, MessageId>({
     }
 
     return {
+      // Renamed imports of setInterval/Worker/fork are collected as the traversal meets them (imports come first).
+      ImportDeclaration(node) {
+        if (ALIAS_MODULES.has(node.source.value)) collectImportAliases(node, aliasOf);
+      },
+      VariableDeclarator(node) {
+        if (node.id.type === AST_NODE_TYPES.ObjectPattern && node.init) collectPatternAliases(node.id, aliasOf);
+      },
       CallExpression(node) {
         const name = getCalleeName(node);
         if (name === undefined) return;
@@ -429,34 +434,29 @@ export default createRule<Options, MessageId>({
 });
 
 const ALIASED_EXPORTS = new Set(['setInterval', 'Worker', 'fork']);
-const NO_ALIASES: ReadonlyMap<string, string> = new Map();
 
-/** Local names under which `setInterval`, `Worker` and `fork` are imported or destructured → the export name. */
-function collectAliases(program: TSESTree.Program): ReadonlyMap<string, string> {
-  const aliases = new Map<string, string>();
-  for (const statement of program.body) {
-    if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
-      for (const specifier of statement.specifiers) {
-        if (specifier.type !== AST_NODE_TYPES.ImportSpecifier || specifier.imported.type !== AST_NODE_TYPES.Identifier) continue;
-        if (ALIASED_EXPORTS.has(specifier.imported.name)) aliases.set(specifier.local.name, specifier.imported.name);
-      }
-    } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
-      for (const declarator of statement.declarations) {
-        if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern) continue;
-        for (const property of declarator.id.properties) {
-          if (
-            property.type === AST_NODE_TYPES.Property &&
-            property.key.type === AST_NODE_TYPES.Identifier &&
-            property.value.type === AST_NODE_TYPES.Identifier &&
-            ALIASED_EXPORTS.has(property.key.name)
-          ) {
-            aliases.set(property.value.name, property.key.name);
-          }
-        }
-      }
+const ALIAS_MODULES = new Set(['timers', 'node:timers', 'worker_threads', 'node:worker_threads', 'cluster', 'node:cluster']);
+
+/** `import { Worker as Thread } from 'node:worker_threads'` → Thread → Worker. */
+function collectImportAliases(declaration: TSESTree.ImportDeclaration, aliases: Map<string, string>): void {
+  for (const specifier of declaration.specifiers) {
+    if (specifier.type !== AST_NODE_TYPES.ImportSpecifier || specifier.imported.type !== AST_NODE_TYPES.Identifier) continue;
+    if (ALIASED_EXPORTS.has(specifier.imported.name)) aliases.set(specifier.local.name, specifier.imported.name);
+  }
+}
+
+/** `const { Worker: Thread } = require('worker_threads')` → Thread → Worker (origins are checked later). */
+function collectPatternAliases(pattern: TSESTree.ObjectPattern, aliases: Map<string, string>): void {
+  for (const property of pattern.properties) {
+    if (
+      property.type === AST_NODE_TYPES.Property &&
+      property.key.type === AST_NODE_TYPES.Identifier &&
+      property.value.type === AST_NODE_TYPES.Identifier &&
+      ALIASED_EXPORTS.has(property.key.name)
+    ) {
+      aliases.set(property.value.name, property.key.name);
     }
   }
-  return aliases;
 }
 
 /** `const h = <call>` / `h = <call>` / `this.h = <call>` → `h`/`this.h`. */
