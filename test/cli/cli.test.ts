@@ -5,7 +5,9 @@ import { LEAKY, root, run, tempProject, type JsonResult } from './helpers';
 
 const { version } = JSON.parse(fs.readFileSync(path.join(root, 'rules', 'package.json'), 'utf8')) as { version: string };
 
-describe('cancel-safe CLI', () => {
+describe('cancel-safe CLI', function () {
+  // Each case spawns the CLI, which loads ESLint and typescript-eslint; two shared cores can be slow.
+  this.timeout(120_000);
   it('`cancel-safe examples` reports hazards as file:line:col with rule ids, docs links, and exits 1', () => {
     const { code, stdout, stderr } = run(['examples']);
     assert.equal(code, 1);
