@@ -457,6 +457,12 @@ commonJsTester.run('require-graceful-shutdown (CommonJS)', rule, {
     `,
     // Only exports: a library.
     `module.exports = function listen(app) { return app.listen(3000); };`,
+    // Regression (louislam/uptime-kuma server/server.js): http-graceful-shutdown registers SIGINT and SIGTERM.
+    `
+      const gracefulShutdown = require('http-graceful-shutdown');
+      server.httpServer.listen(3001);
+      gracefulShutdown(server.httpServer, { signals: 'SIGINT SIGTERM', timeout: 30000, onShutdown: shutdownFunction });
+    `,
   ],
   invalid: [
     {
