@@ -117,7 +117,62 @@ const PREFILTER_WORDS = [
   // http-terminator and *termination names, 'raceful' graceful* names, 'igterm'/'igint' onSigterm & co.
   'SIG', 'hutdown', 'ermina', 'raceful', 'igterm', 'igint', 'beforeExit', 'close-with-grace', 'lightship', 'exit-hook',
   'signal-exit', 'death', 'node-cleanup', 'ignalHandler', 'andleSignal', 'nSignal',
-]
+];
+
+function mayHandleShutdown(text: string, extraNames: readonly string[]): boolean {
+  return PREFILTER_WORDS.some((word) => text.includes(word)) || extraNames.some((name) => text.includes(name));
+}
+
+const cache = new WeakMap<object, Map<string, FileShutdownHandling>>();
+
+/**
+ * Finds every shutdown registration and shutdown path in the file. Computed once per file and
+ * options (rules share the result), and only walks the AST when the text can contain one.
+ */
+export function getFileShutdownHandling(sourceCode: SourceCode, options: ShutdownOptions): FileShutdownHandling {
+  const key = `${options.runtimeModule}\0${(options.shutdownFunctions ?? []).join('\0')}`;
+  let perFile = cache.get(sourceCode.ast);
+  const cached = perFile?.get(key);
+  if (cached) return cached;
+  const extraNames = new Set((options.shutdownFunctions ?? []).map(normaliseName));
+  const result = mayHandleShutdown(sourceCode.text, options.shutdownFunctions ?? [])
+    ? computeHandling(sourceCode, options, extraNames)
+    : EMPTY;
+  if (!perFile) cache.set(sourceCode.ast, (perFile = new Map()));
+  perFile.set(key, result);
+  return result;
+}
+
+/** True when the file registers SIGTERM handling (directly, through the runtime or a known library). */
+export function fileHandlesSigterm(sourceCode: SourceCode, options: ShutdownOptions): boolean {
+  return getFileShutdownHandling(sourceCode, options).handlesSigterm;
+}
+
+/** The shutdown path `fn` belongs to, or undefined when `fn` is not one. */
+export function getShutdownPath(sourceCode: SourceCode, fn: FunctionNode, options: ShutdownOptions): ShutdownPath | undefined {
+  return getFileShutdownHandling(sourceCode, options).paths.get(fn);
+}
+
+/**
+ * Recognises one call that registers shutdown handling: `process.on/once(signal, fn)` for a
+ * shutdown signal (also through `import process from 'node:process'`, `globalThis.process` and
+ * signals read from a literal array), the runtime's `onShutdown`/`shutdownSignal`, or a known
+ * library (close-with-grace, @godaddy/terminus, http-terminator, lightship, exit-hook, …), or
+ * NestJS's `app.enableShutdownHooks()`.
+ */
+export function getShutdownRegistration(
+  sourceCode: SourceCode,
+  call: TSESTree.CallExpression,
+  runtimeModule: string,
+): ShutdownRegistration | undefined {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.MemberExpression) {
+    const method = getPropertyName(callee);
+    if (method === 'enableShutdownHooks') {
+      return { call, kind: 'library', signals: ['SIGTERM', 'SIGINT', 'SIGHUP'], handlers: [], bounded: false };
+    }
+    if (method !== undefined && LISTENER_METHODS.has(method) && isProcess(sourceCode, callee.object)) {
+      const event = call.arguments[0];
       if (!event) return undefined;
       const signals = readSignals(sourceCode, event);
       if (signals && !signals.some((signal) => SHUTDOWN_SIGNALS.has(signal))) return undefined;
