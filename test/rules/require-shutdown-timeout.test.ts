@@ -50,6 +50,14 @@ syntacticTester.run('require-shutdown-timeout', rule, {
       const Promise = { all: (xs) => xs };
       process.on('SIGINT', async () => { await Promise.all(tasks); });
     `,
+    // Regression (nodejs/undici test/http2-request-never-settles.js): a shutdown() method attached
+    // to a test server is that object's cleanup, not the program's shutdown path.
+    `
+      server.shutdown = async () => {
+        for (const session of sessions) session.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      };
+    `,
     // Near miss: an empty close callback waits for nothing.
     `process.on('SIGTERM', () => { server.close(() => {}); });`,
   ],

@@ -390,6 +390,17 @@ export function getFunctionName(fn: FunctionNode): string | undefined {
   return undefined;
 }
 
+/**
+ * `server.shutdown = async () => …` or `{ shutdown() {} }`: a method of some object (a test
+ * server, a plugin), not the program's shutdown path, even when its name says shutdown.
+ * Regression: nodejs/undici test/http2-request-never-settles.js.
+ */
+function isAttachedToObject(fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  if (parent?.type === AST_NODE_TYPES.Property) return true;
+  return parent?.type === AST_NODE_TYPES.AssignmentExpression && unwrap(parent.left).type === AST_NODE_TYPES.MemberExpression;
+}
+
 /** True when `name` is conventionally a shutdown path (`gracefulShutdown`, `on_sigterm`, …) or listed in `extra`. */
 export function isShutdownFunctionName(name: string, extra?: ReadonlySet<string>): boolean {
   const normalised = normaliseName(name);
@@ -408,7 +419,7 @@ function computeHandling(sourceCode: SourceCode, options: ShutdownOptions, extra
     if (node.type === AST_NODE_TYPES.CallExpression) {
       const registration = getShutdownRegistration(sourceCode, node, options.runtimeModule);
       if (registration) registrations.push(registration);
-    } else if (isFunctionNode(node)) {
+    } else if (isFunctionNode(node) && !isAttachedToObject(node)) {
       const name = getFunctionName(node);
       if (name !== undefined && isShutdownFunctionName(name, extraNames)) named.push(node);
     }
