@@ -32,14 +32,32 @@ export async function floating() {
 }
 `;
 
+// ESLint 9 is installed on demand into .cache/ rather than as an aliased devDependency: an alias
+// (`eslint-v9: npm:eslint@9`) also links its `eslint` bin, which then shadows ESLint 10's in
+// node_modules/.bin, so `npm run lint` and `npx eslint` silently ran ESLint 9.
+const ESLINT_9 = '9.39.5';
+const eslint9Prefix = path.join(root, '.cache', `eslint-${ESLINT_9}`);
 const eslintBins = {
   'ESLint 10': path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'),
-  'ESLint 9': path.join(root, 'node_modules', 'eslint-v9', 'bin', 'eslint.js'),
+  'ESLint 9': path.join(eslint9Prefix, 'node_modules', 'eslint', 'bin', 'eslint.js'),
 };
+
+function installEslint9(): void {
+  if (fs.existsSync(eslintBins['ESLint 9'])) return;
+  fs.mkdirSync(eslint9Prefix, { recursive: true });
+  fs.writeFileSync(path.join(eslint9Prefix, 'package.json'), '{ "private": true }\n');
+  const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `eslint@${ESLINT_9}`], {
+    cwd: eslint9Prefix,
+    encoding: 'utf8',
+  });
+  assert.equal(npm.status, 0, `installing eslint@${ESLINT_9} from the npm registry failed:\n${npm.stderr}`);
+}
 
 describe('eslint-plugin-cancel-safe as a plain ESLint plugin next to @eslint/js and typescript-eslint', () => {
   let dir: string;
-  before(() => {
+  before(function () {
+    this.timeout(180_000);
+    installEslint9();
     dir = tempProject({
       'eslint.config.mjs': CONFIG,
       'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', lib: ['es2022', 'dom'], noEmit: true }, include: ['src'] }),
