@@ -95,10 +95,10 @@ describe('cancel-safe CLI', function () {
   });
 
   describe('--rule', () => {
-    it('sets a rule to warn (exit 0), off (no report) or error with options as JSON, with or without the prefix', () => {
+    it('sets a rule to warn (still exit 1: a warning is a problem), off (no report) or error with options as JSON, with or without the prefix', () => {
       const dir = tempProject({ 'a.ts': LEAKY });
       const warn = run(['--format', 'json', '--rule', 'no-leaky-timeout=warn', '.'], dir);
-      assert.equal(warn.code, 0);
+      assert.equal(warn.code, 1);
       assert.deepEqual((JSON.parse(warn.stdout) as JsonResult[])[0]!.messages.map((m) => m.severity), [1, 1]);
 
       const off = run(['--rule', 'cancel-safe/no-leaky-timeout=off', '.'], dir);
@@ -124,10 +124,39 @@ describe('cancel-safe CLI', function () {
     });
   });
 
+  describe('configuration mistakes are usage errors (exit 2) that say where and what to do', () => {
+    it('rejects invalid rule options from --rule and from the project config, naming the source and the docs', () => {
+      const dir = tempProject({ 'a.ts': LEAKY });
+      const flag = run(['--rule', 'require-backoff=["error",{"bogus":1}]', '.'], dir);
+      assert.equal(flag.code, 2);
+      assert.match(flag.stderr, /the --rule option gives cancel-safe\/require-backoff options it does not accept/);
+      assert.match(flag.stderr, /require-backoff\.md/);
+      assert.doesNotMatch(flag.stderr, /internal error/);
+
+      const project = tempProject({
+        'eslint.config.mjs': `import cs from 'eslint-plugin-cancel-safe';\nexport default [cs.configs.recommended, { rules: { 'cancel-safe/require-backoff': ['error', { bogus: 1 }] } }];\n`,
+        'a.js': 'Promise.race([fetch(u), new Promise((r) => setTimeout(r, 10))]);\n',
+      });
+      fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+      const config = run(['a.js'], project);
+      assert.equal(config.code, 2);
+      assert.match(config.stderr, /eslint\.config\.mjs gives cancel-safe\/require-backoff options it does not accept/);
+      assert.doesNotMatch(config.stderr, /--rule sets/);
+    });
+
+    it('refuses paths outside the working directory instead of silently skipping them', () => {
+      const dir = tempProject({ 'a.ts': LEAKY, 'sub/.keep': '' });
+      const outside = run(['../a.ts'], path.join(dir, 'sub'));
+      assert.equal(outside.code, 2);
+      assert.match(outside.stderr, /outside .*sub, so ESLint would skip it/);
+    });
+  });
+
   describe('--max-warnings and --quiet', () => {
     it('--max-warnings N exits 1 only when warnings exceed N, and rejects a non-number', () => {
       const dir = tempProject({ 'a.ts': LEAKY });
       assert.equal(run(['--rule', 'no-leaky-timeout=warn', '--max-warnings', '2', '.'], dir).code, 0);
+      assert.equal(run(['--rule', 'no-leaky-timeout=warn', '--quiet', '.'], dir).code, 0, '--quiet drops warnings');
       const over = run(['--rule', 'no-leaky-timeout=warn', '--max-warnings', '1', '.'], dir);
       assert.equal(over.code, 1);
       assert.match(over.stderr, /2 warnings exceed --max-warnings 1/);

@@ -7,6 +7,7 @@ import { createEslintOptions, type CliPlugin, type LintSettings, type RuleSettin
 import { formatGithub, formatSarif, formatStylish, type RulesMeta } from './format';
 import { countLintedFiles, PROGRESS_CHANNEL, ProgressLine } from './progress';
 import { collectStats, formatStats } from './stats';
+import { docsUrl } from '../util/create-rule';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
@@ -24,7 +25,7 @@ Options:
   -o, --output-file <path>  write the report to a file instead of stdout
       --fix                 apply the rules' autofixes to the files
       --fix-dry-run         compute the fixes without writing them (json shows the output)
-      --max-warnings <n>    exit 1 when there are more than n warnings
+      --max-warnings <n>    let up to n warnings pass (by default any warning exits 1)
       --quiet               report and run errors only
       --rule <id=severity>  set a cancel-safe rule to off, warn or error (repeatable), e.g.
                             --rule no-leaky-timeout=warn or --rule 'no-leaky-timeout=["error",{}]'
@@ -38,7 +39,7 @@ Options:
   -h, --help                show this help
   -v, --version             print the version
 
-Exit codes: 0 no errors, 1 lint errors (or more warnings than --max-warnings), 2 usage or
+Exit codes: 0 no problems, 1 problems found (warnings beyond --max-warnings count), 2 usage or
 configuration error (the message says what to change).
 Docs: https://github.com/cancel-safe/cancel-safe#the-cli
 `;
@@ -236,7 +237,7 @@ async function lint(options: CliOptions, plugin: CliPlugin, io: Io): Promise<num
   try {
     eslint = await createEslint(ESLint, settings, plugin);
   } catch (error) {
-    throw explainLintError(error, configFile);
+    throw explainLintError(error, configFile, Object.keys(options.rules).length > 0);
   }
   const progress = stderr.isTTY === true ? new ProgressLine(PROGRESS_CHANNEL, stderr) : undefined;
   let results: ESLintType.LintResult[];
@@ -249,9 +250,17 @@ async function lint(options: CliOptions, plugin: CliPlugin, io: Io): Promise<num
     }
     results = await eslint.lintFiles(options.patterns);
   } catch (error) {
-    throw explainLintError(error, configFile);
+    throw explainLintError(error, configFile, Object.keys(options.rules).length > 0);
   } finally {
     progress?.stop();
+  }
+  // ESLint lints nothing outside its working directory and reports that as a mere warning, which
+  // would make `cancel-safe ../other` look like a clean run.
+  const outside = results.filter((result) => result.messages.some((message) => !message.ruleId && /outside of base path/.test(message.message)));
+  if (outside.length > 0) {
+    throw new UsageError(
+      `${outside.map((result) => path.relative(io.cwd, result.filePath)).join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside ${settings.cwd}, so ESLint would skip ${outside.length === 1 ? 'it' : 'them'}.\nRun cancel-safe from a directory that contains every path you lint.`,
+    );
   }
   if (options.fix) await ESLint.outputFixes(results);
   // Stats are read before --quiet drops results: a file without errors still took time.
@@ -275,8 +284,11 @@ async function lint(options: CliOptions, plugin: CliPlugin, io: Io): Promise<num
 
   const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
   const warnings = results.reduce((sum, result) => sum + result.warningCount, 0);
+  // Any problem fails the run (a cancel-safe warning is still a hazard); --max-warnings N lets up to
+  // N warnings through, and --quiet has already dropped them.
   if (errors > 0) return 1;
-  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+  if (options.maxWarnings === undefined) return warnings > 0 ? 1 : 0;
+  if (warnings > options.maxWarnings) {
     io.stderr.write(`cancel-safe: ${warnings} warnings exceed --max-warnings ${options.maxWarnings}; fix them or raise the limit.\n`);
     return 1;
   }
@@ -362,15 +374,23 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-function explainLintError(error: unknown, configFile: string | undefined): Error {
+function explainLintError(error: unknown, configFile: string | undefined, usedRuleFlag: boolean): Error {
   if (error instanceof UsageError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/No files matching|all of the files matching the glob pattern .* are ignored/i.test(message)) {
     return new UsageError(`${message.trim()}\nCheck the path, or lint the project root with \`cancel-safe .\`.`);
   }
-  if (/Could not find plugin "cancel-safe"|Key "rules": Key "cancel-safe\//.test(message) && configFile) {
+  const invalidOptions = /Key "rules": Key "(cancel-safe\/[\w-]+)"/.exec(message);
+  if (invalidOptions) {
+    const where = usedRuleFlag ? 'the --rule option' : (configFile ?? 'the configuration');
     return new UsageError(
-      `--rule sets a cancel-safe rule, but ${configFile} does not load the plugin:\n  ${indent(message)}\nAdd \`cancelSafe.configs.recommended\` to that config, or run with --no-config-lookup.`,
+      `${where} gives ${invalidOptions[1]} options it does not accept:\n  ${indent(message)}\nSee the rule's options in ${docsUrl(invalidOptions[1]!.slice('cancel-safe/'.length))}.`,
+    );
+  }
+  if (/Could not find plugin "cancel-safe"/.test(message) && configFile) {
+    const cause = usedRuleFlag ? `--rule sets a cancel-safe rule, but ${configFile} does not load the plugin` : `${configFile} uses a cancel-safe rule but does not load the plugin`;
+    return new UsageError(
+      `${cause}:\n  ${indent(message)}\nAdd \`cancelSafe.configs.recommended\` to that config, or run with --no-config-lookup.`,
     );
   }
   if (configFile) {
