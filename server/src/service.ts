@@ -280,7 +280,10 @@ export class LintService {
         outcome = await workspace.host.lint({ filePath, root: this.#rootOf(filePath), text, settings: lintSettings(settings), trusted: this.#trusted }, abort.signal, deadline(settings));
       } catch (error) {
         if (error instanceof LintCancelledError) return;
-        throw error;
+        // Anything else is a fault of the worker plumbing, not of the file: answer with it as the
+        // outcome so waiting pull requests settle and the user sees it, instead of a silent hang.
+        const message = `cancel-safe could not lint ${filePath}: ${error instanceof Error ? error.message : String(error)}`;
+        outcome = { messages: [], docs: {}, config: { kind: 'embedded' }, eslint: { version: '', source: 'bundled', path: '' }, notes: [], durationMs: 0, error: { message } };
       } finally {
         if (state.inFlight?.abort === abort) state.inFlight = undefined;
       }
@@ -292,6 +295,9 @@ export class LintService {
       if (outcome.error) this.#once('error', outcome.error.message, true);
     }
     if (this.#docs.get(uri) !== state) return;
+    // The document changed while this lint ran and the cancel came too late: its positions would
+    // be off by the edit. The newer version's lint is already queued and will answer everyone.
+    if (this.#deps.documents.get(uri)?.version !== version) return;
     const lint: DocLint = { uri, version, resultId, epoch, outcome, diagnostics: toDiagnostics(outcome, uri), at: new Date(), settings };
     // Never let an older version's result replace a newer one.
     if (state.latest && state.latest.version > version && state.latest.epoch >= epoch) return;
