@@ -10,6 +10,11 @@ import { assertDelay, assertFunction, assertSignal, onAbort, unrefTimer } from '
  * This is the safe form of `Promise.race([op(), timer])`, which neither clears the timer when
  * the operation wins nor stops the operation when the timer wins.
  *
+ * In Node the deadline timer is `unref()`ed: a deadline is not work, so it never keeps the process
+ * alive on its own. The pending work of `op` (a socket, a child process) does; if `op` waits on
+ * nothing that holds the event loop open (a bare `new Promise(() => {})`), the process may exit
+ * before the deadline fires, exactly as it would without the timeout.
+ *
  * **Cancel safety:** aborting `opts.signal` aborts `op`'s signal with `opts.signal.reason`,
  * clears the timer and rejects with that reason. Whether `op` itself leaves work behind depends
  * on `op` honouring its signal.
