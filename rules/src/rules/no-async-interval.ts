@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { type FunctionNode, getPropertyName, isFunctionNode, unwrap } from '../util/ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type FunctionNode, getPropertyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { functionReturnsPromise, getLocalFunction, returnsThenableByType } from '../util/promises';

@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getCalleeName, getKeyName, isFunctionNode, unwrap } from '../util/ast';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getCalleeName, getKeyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { DEFAULT_CONSUMING_METHODS, getConsumingOperation, getRaceCall, type ConsumingOptions } from '../util/race';

@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getPropertyName, isFunctionNode, isLoopNode, unwrap, walk } from '../util/ast';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getEnclosingFunction, getPropertyName, isFunctionNode, isLoopNode, unwrap, walk } from '../util/ast';
 import { classifyArrayUse, hasLengthBound, type ArrayUse } from '../util/collections';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';

@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getCalleeName, getEnclosingLoop, getKeyName, isFunctionNode, isWithin, unwrap, walk, type FunctionNode } from '../util/ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getCalleeName, getEnclosingLoop, getKeyName, isFunctionNode, isWithin, unwrap, walk, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { DEFAULT_CONSUMING_METHODS, getConsumingOperation, getRaceCall, type ConsumingOperation, type ConsumingOptions } from '../util/race';

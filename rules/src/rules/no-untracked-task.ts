@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { type FunctionNode, getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from '../util/ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type FunctionNode, getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import {
   functionReturnsPromise,

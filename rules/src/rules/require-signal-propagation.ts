@@ -1,6 +1,6 @@
-import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getCalleeName, getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from '../util/ast';
+import { AST_NODE_TYPES, getCalleeName, getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { isFromModule, isGlobal, resolveOrigin, type Origin } from '../util/references';
 import { getSettings } from '../util/settings';

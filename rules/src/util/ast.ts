@@ -1,4 +1,12 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+/**
+ * typescript-eslint's `AST_NODE_TYPES`, held in a plain binding. `@typescript-eslint/utils`
+ * re-exports the enum through three layers of CommonJS getters, so each `AST_NODE_TYPES.X` read
+ * through it costs three getter calls; rules compare node types in listeners that run for every
+ * call in a file, where those getters were 15-25% of a rule's time. Rule code imports it from here.
+ */
+export const AST_NODE_TYPES: typeof NODE_TYPES = NODE_TYPES;
 
 export type FunctionNode =
   | TSESTree.ArrowFunctionExpression

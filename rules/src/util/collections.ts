@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getPropertyName, isFunctionNode, unwrap, walk } from './ast';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 

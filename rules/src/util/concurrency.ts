@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getCalleeName, getEnclosingLoop, getMethodName, getPropertyName, getReceiver, isFunctionNode, unwrap, walk } from './ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getCalleeName, getEnclosingLoop, getMethodName, getPropertyName, getReceiver, isFunctionNode, unwrap, walk } from './ast';
 import { resolveOrigin } from './references';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;

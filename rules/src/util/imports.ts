@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { unwrap } from './ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, unwrap } from './ast';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 

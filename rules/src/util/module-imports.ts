@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { unwrap } from './ast';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, unwrap } from './ast';
 import { importFromRuntime, type RuntimeImport } from './imports';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;

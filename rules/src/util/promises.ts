@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { type FunctionNode, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap } from './ast';
+import { ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type FunctionNode, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap } from './ast';
 import { isFromModule, isGlobal, resolveOrigin } from './references';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;

@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getCalleeName, getKeyName, getMethodName, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getCalleeName, getKeyName, getMethodName, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
 import { isFromModule, isGlobal, resolveOrigin } from './references';
 import type { CancelSafeSettings } from './settings';
 

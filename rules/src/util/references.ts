@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getPropertyName, unwrap } from './ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getPropertyName, unwrap } from './ast';
 
 /**
  * Where a value comes from: a global (`module` undefined; `path` like `['Promise', 'race']`) or a

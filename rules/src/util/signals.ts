@@ -1,6 +1,6 @@
-import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getEnclosingFunction, getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from './ast';
+import { AST_NODE_TYPES, getEnclosingFunction, getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from './ast';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 

@@ -1,6 +1,6 @@
-import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getPropertyName, unwrap } from './ast';
+import { AST_NODE_TYPES, getPropertyName, unwrap } from './ast';
 import { isFromModule, isGlobal, resolveOrigin, type Origin } from './references';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;

@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
 import { isFromModule, isGlobal, resolveOrigin } from './references';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
