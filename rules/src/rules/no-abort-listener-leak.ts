@@ -1,5 +1,5 @@
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getKeyName, getPropertyName, unwrap } from '../util/ast';
+import { AST_NODE_TYPES, getKeyName, getPropertyName, sourceMayMention, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { getConstInitializer } from '../util/timers';
@@ -53,6 +53,8 @@ export default createRule<Options, MessageId>({
   defaultOptions: [{ checkOnabort: true }],
   create(context, [{ checkOnabort }]) {
     const sourceCode = context.sourceCode;
+    // Only `add/removeEventListener('abort', …)` calls and `onabort` assignments are looked at.
+    if (!sourceMayMention(sourceCode.text, /EventListener|onabort/)) return {};
     const services = getTypeServices(context);
     const added: AddedListener[] = [];
     // Listeners removed anywhere in the file, keyed by binding (a local) or by text (`this.onAbort`).

@@ -2,7 +2,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, getCalleeName, getKeyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
-import { DEFAULT_CONSUMING_METHODS, getConsumingOperation, getRaceCall, type ConsumingOptions } from '../util/race';
+import { DEFAULT_CONSUMING_METHODS, fileMayRace, getConsumingOperation, getRaceCall, type ConsumingOptions } from '../util/race';
 import { isGlobal, resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
 import { getConstInitializer, getReleaseScope, getSignalProperty, getTimerPromise, type TimerPromise } from '../util/timers';
@@ -50,6 +50,7 @@ export default createRule<Options, MessageId>({
   create(context, [{ checkOperationAbort }]) {
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
+    if (!fileMayRace(sourceCode, settings)) return {};
     const services = getTypeServices(context);
 
     return {

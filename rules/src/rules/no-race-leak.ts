@@ -12,7 +12,7 @@ import {
   type LoopNode,
 } from '../util/ast';
 import { createRule } from '../util/create-rule';
-import { getRaceCall } from '../util/race';
+import { fileMayRace, getRaceCall } from '../util/race';
 import { isFromModule, resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
 import { isThenableType } from '../util/signals';
@@ -62,6 +62,7 @@ export default createRule<Options, MessageId>({
   create(context, [{ checkRecursion }]) {
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
+    if (!fileMayRace(sourceCode, settings)) return {};
     const services = getTypeServices(context);
     const assignedMembers = new Map<TSESTree.Node, Map<string, TSESTree.Node>>();
     const recursive = new Map<FunctionNode, boolean>();

@@ -1,5 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getEnclosingFunction, getPropertyName, isFunctionNode, isLoopNode, unwrap, walk } from '../util/ast';
+import { AST_NODE_TYPES, getEnclosingFunction, getPropertyName, isFunctionNode, isLoopNode, sourceMayMention, unwrap, walk } from '../util/ast';
 import { classifyArrayUse, hasLengthBound, type ArrayUse } from '../util/collections';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
@@ -72,6 +72,8 @@ export default createRule<Options, MessageId>({
     const sourceCode = context.sourceCode;
     const services = getTypeServices(context);
     const settings = getSettings(context);
+    // A FIFO queue takes items out with `shift`/`splice` (or `pop` after `unshift`): without one, nothing to report.
+    if (!sourceMayMention(sourceCode.text, /shift|splice/)) return {};
     const capacity = options.suggestedCapacity ?? 1000;
     const candidates: Candidate[] = [];
     /** One frame per enclosing class body. */

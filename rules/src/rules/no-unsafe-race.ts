@@ -1,8 +1,8 @@
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getCalleeName, getEnclosingLoop, getKeyName, isFunctionNode, isWithin, unwrap, walk, type FunctionNode } from '../util/ast';
+import { AST_NODE_TYPES, getCalleeName, getEnclosingLoop, getKeyName, isFunctionNode, isWithin, sourceMayMention, unwrap, walk, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
-import { DEFAULT_CONSUMING_METHODS, getConsumingOperation, getRaceCall, type ConsumingOperation, type ConsumingOptions } from '../util/race';
+import { DEFAULT_CONSUMING_METHODS, fileMayRace, getConsumingOperation, getRaceCall, type ConsumingOperation, type ConsumingOptions } from '../util/race';
 import { resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
 import { getTypeNames, isThenableType } from '../util/signals';
@@ -62,6 +62,8 @@ export default createRule<Options, MessageId>({
   create(context, [{ consumingMethods, checkEventPromises }]) {
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
+    // Races and the runtime's `select()` are all this rule looks at.
+    if (!fileMayRace(sourceCode, settings) && !sourceMayMention(sourceCode.text, /\bselect\b/)) return {};
     const services = getTypeServices(context);
     const consuming: ConsumingOptions = {
       methods: new Set(consumingMethods),

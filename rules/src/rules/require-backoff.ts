@@ -1,5 +1,5 @@
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '../util/ast';
+import { AST_NODE_TYPES, sourceMayMention } from '../util/ast';
 import {
   type FunctionNode,
   getCalleeName,
@@ -83,6 +83,8 @@ export default createRule<Options, MessageId>({
   create(context, [{ delayFunctions = [], checkRecursion = true }]) {
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
+    // Every retry this rule knows goes round from a `catch` (a catch clause or `.catch()`).
+    if (!sourceMayMention(sourceCode.text, /catch/)) return {};
     const services = getTypeServices(context);
     const extraDelays = new Set(delayFunctions);
 

@@ -187,3 +187,14 @@ export function objectHasProperty(node: TSESTree.ObjectExpression, name: string,
     property.type === AST_NODE_TYPES.SpreadElement ? spreadCounts : getKeyName(property) === name,
   );
 }
+
+/**
+ * False only when the file's text has no match for `pattern` (one without the `g`/`y` flags), so
+ * no identifier, property name or string in it can spell the names a rule looks for: the rule
+ * then returns no listeners for the file and costs nothing on the many files that never mention
+ * them. An identifier can hide a name behind a unicode escape (`r\u0061ce`), so a file
+ * containing `\u` always passes.
+ */
+export function sourceMayMention(text: string, pattern: RegExp): boolean {
+  return pattern.test(text) || text.includes('\\u');
+}

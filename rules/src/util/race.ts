@@ -1,5 +1,5 @@
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getCalleeName, getKeyName, getMethodName, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
+import { AST_NODE_TYPES, getCalleeName, getKeyName, getMethodName, getPropertyName, isFunctionNode, sourceMayMention, unwrap, walk } from './ast';
 import { isFromModule, isGlobal, resolveOrigin } from './references';
 import type { CancelSafeSettings } from './settings';
 
@@ -40,6 +40,15 @@ export function getRaceCall(
     elements.push(element);
   }
   return { call, elements, hasUnknownElements };
+}
+
+/**
+ * False when no call in the file can be a race helper: no `race`/`any` word (for `Promise.race`,
+ * `Promise.any`) and no `raceHelpers` configured. Race rules return no listeners then, instead of
+ * testing every call of the file.
+ */
+export function fileMayRace(sourceCode: Readonly<TSESLint.SourceCode>, settings: CancelSafeSettings): boolean {
+  return settings.raceHelpers.length > 0 || sourceMayMention(sourceCode.text, /\b(?:race|any)\b/);
 }
 
 export function isRaceHelper(
