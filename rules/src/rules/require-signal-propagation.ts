@@ -1,6 +1,6 @@
 import { ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { AST_NODE_TYPES, getCalleeName, getKeyName, getPropertyName, isFunctionNode, unwrap, type FunctionNode } from '../util/ast';
+import { AST_NODE_TYPES, getCalleeName, getEnclosingFunction, getKeyName, getPropertyName, isFunctionNode, sourceMayMention, unwrap, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { isFromModule, isGlobal, resolveOrigin, type Origin } from '../util/references';
 import { getSettings } from '../util/settings';
@@ -72,6 +72,9 @@ export default createRule<Options, MessageId>({
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
     const services = getTypeServices(context);
+    // Without types a signal in scope is found by name (`signal`, `…Signal`, `AbortSignal`,
+    // `CancellationToken`): a file that spells none of them has no call to report.
+    if (!services && !sourceMayMention(sourceCode.text, /[sS]ignal|CancellationToken/)) return {};
     const findSignal = createSignalFinder(sourceCode, services);
     const extra = new Set(additionalFunctions);
     const localSlots = new Map<FunctionNode, SignalSlot | null>();
@@ -104,6 +107,9 @@ export default createRule<Options, MessageId>({
       CallExpression(node) {
         // Cleanup in `finally` runs after an abort on purpose: handing it the aborted signal would skip it.
         if (finallyDepth > 0) return;
+        // Most calls sit in functions with no signal in scope (cached per function): drop them now.
+        const fn = getEnclosingFunction(node);
+        if (!fn || !findSignal.forFunction(fn)) return;
         if (node.arguments.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) return;
         candidates.push(node);
       },

@@ -91,6 +91,17 @@ export function argumentMayCarrySignal(argument: TSESTree.Node): boolean {
   }
 }
 
+/** Finds the AbortSignal in scope at a node; see {@link createSignalFinder}. */
+export interface SignalFinder {
+  (node: TSESTree.Node): SignalInScope | undefined;
+  /**
+   * The signal a function's body sees (its own, else the nearest enclosing function's), or null.
+   * Cached like the finder itself: a rule that tracks the function it is in can skip every call
+   * of a function without a signal before any scope lookup.
+   */
+  forFunction(fn: FunctionNode): SignalInScope | null;
+}
+
 /**
  * Finds the AbortSignal a function has in scope: its own or an enclosing function's parameter
  * named `signal` (or `…Signal`), a destructured `{ signal }` option (in the parameter list or
@@ -104,7 +115,7 @@ export function argumentMayCarrySignal(argument: TSESTree.Node): boolean {
 export function createSignalFinder(
   sourceCode: SourceCode,
   services?: ParserServicesWithTypeInformation,
-): (node: TSESTree.Node) => SignalInScope | undefined {
+): SignalFinder {
   // Per function: its own signal, else the nearest enclosing function's (closures see it too).
   const cache = new Map<FunctionNode, SignalInScope | null>();
   function forFunction(fn: FunctionNode): SignalInScope | null {
@@ -119,11 +130,12 @@ export function createSignalFinder(
     }
     return found;
   }
-  return (node) => {
+  const find = (node: TSESTree.Node) => {
     const fn = isFunctionNode(node) ? node : getEnclosingFunction(node);
     const signal = fn && forFunction(fn);
     return signal && isStillVisible(sourceCode, node, signal) ? signal : undefined;
   };
+  return Object.assign(find, { forFunction });
 }
 
 /** A nested function may declare its own `signal` that is not an AbortSignal; the text must resolve to ours. */
