@@ -126,6 +126,38 @@ syntacticTester.run('no-async-interval', rule, {
       ],
     },
     {
+      // Review regression: a `signal` that is not an AbortSignal (a signal name) is not passed on.
+      code: `export function start() {\n  const signal = 'SIGTERM';\n  setInterval(async () => { await sync(signal); }, 10_000);\n}`,
+      errors: [
+        {
+          messageId: 'asyncCallback',
+          line: 3,
+          suggestions: [
+            {
+              messageId: 'useInterval',
+              output: `import { interval } from 'cancel-safe';\nexport function start() {\n  const signal = 'SIGTERM';\n  interval(10_000, async () => { await sync(signal); });\n}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // A token's signal is passed on as `signal: token.signal`.
+      code: `export function start(token: CancellationToken) {\n  setInterval(async () => { await sync(); }, 10_000);\n}`,
+      errors: [
+        {
+          messageId: 'asyncCallback',
+          line: 2,
+          suggestions: [
+            {
+              messageId: 'useInterval',
+              output: `import { interval } from 'cancel-safe';\nexport function start(token: CancellationToken) {\n  interval(10_000, async () => { await sync(); }, { signal: token.signal });\n}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       // The callback takes arguments (setInterval passes extras): no rewrite.
       code: `setInterval(async (id) => { await ping(id); }, 1000, 'a');`,
       errors: [{ messageId: 'asyncCallback', line: 1, suggestions: [] }],

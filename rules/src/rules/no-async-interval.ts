@@ -1,10 +1,11 @@
-import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, type FunctionNode, getPropertyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { functionReturnsPromise, getLocalFunction, returnsThenableByType } from '../util/promises';
 import { isFromModule, isGlobal, resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
+import { createSignalFinder } from '../util/signals';
 import { getTypeServices } from '../util/types';
 
 export type Options = [
@@ -48,6 +49,8 @@ export default createRule<Options, MessageId>({
     // Most files never mention setInterval: skip them before resolving a single callee.
     if (!sourceCode.text.includes('setInterval')) return {};
     const services = getTypeServices(context);
+    // Only a real AbortSignal in scope is passed on (a `const signal = 'SIGTERM'` is not one).
+    const findSignal = createSignalFinder(sourceCode, services);
     const settings = getSettings(context);
     const candidates = aliasesOfSetInterval(sourceCode.text);
 
@@ -109,7 +112,8 @@ export default createRule<Options, MessageId>({
         const local: FunctionNode | undefined = getLocalFunction(sourceCode, node);
         callbackText = local && local.params.length === 0 ? node.name : `() => ${node.name}()`;
       } else return [];
-      const signal = hasSignalInScope(call) ? ', { signal }' : '';
+      const inScope = findSignal(call);
+      const signal = inScope === undefined ? '' : inScope.text === 'signal' ? ', { signal }' : `, { signal: ${inScope.text} }`;
       return [
         {
           messageId: 'useInterval',
@@ -120,12 +124,6 @@ export default createRule<Options, MessageId>({
           },
         },
       ];
-    }
-
-    /** An AbortSignal named `signal` is visible here: pass it so the interval stops with its owner. */
-    function hasSignalInScope(node: TSESTree.Node): boolean {
-      const variable = ASTUtils.findVariable(sourceCode.getScope(node), 'signal');
-      return variable !== null && variable.defs.length > 0;
     }
   },
 });
