@@ -32,6 +32,23 @@ interface ClassFrame {
   readonly declarations: Map<string, TSESTree.PropertyDefinition | undefined>;
   /** Every `this.x` member expression in the body, by field name. */
   readonly members: Map<string, TSESTree.MemberExpression[]>;
+  /** Type-annotated fields, asked about (is it an array?) at the class's exit only if their uses look like a queue. */
+  readonly typedFields: Map<string, TSESTree.PropertyDefinition>;
+}
+
+/** Whether uses of these kinds can make a FIFO queue (what `check` requires); a cheap test before asking for types. */
+function mayBeQueue(uses: readonly ArrayUse[]): boolean {
+  let push = false;
+  let take = false;
+  let unshift = false;
+  let pop = false;
+  for (const { kind } of uses) {
+    if (kind === 'push') push = true;
+    else if (kind === 'shift' || kind === 'splice') take = true;
+    else if (kind === 'unshift') unshift = true;
+    else if (kind === 'pop') pop = true;
+  }
+  return (push && take) || (unshift && pop);
 }
 
 export default createRule<Options, MessageId>({
@@ -87,7 +104,8 @@ export default createRule<Options, MessageId>({
         node: TSESTree.VariableDeclarator,
       ) {
         if (node.id.type !== AST_NODE_TYPES.Identifier) return;
-        if (!isArrayInitializer(node.init) && !(node.init && isArrayTyped(node.id))) return;
+        const literal = isArrayInitializer(node.init);
+        if (!literal && !node.init) return;
         const variable = sourceCode.getDeclaredVariables(node)[0];
         if (!variable || !outlivesOneCall(variable)) return;
         const name = node.id.name;
@@ -99,6 +117,8 @@ export default createRule<Options, MessageId>({
           if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === reference.identifier) uses.push(classifyArrayUse(parent));
           else escapes = true;
         }
+        // The type checker is the expensive part: ask it only about a binding used like a queue.
+        if (!literal && !(mayBeQueue(uses) && isArrayTyped(node.id))) return;
         candidates.push({
           text: name,
           uses,
@@ -190,13 +210,16 @@ export default createRule<Options, MessageId>({
      * use inside the class, gathered during ESLint's own traversal (one frame per class body).
      */
     function enterClass(body: TSESTree.ClassBody): void {
-      const frame: ClassFrame = { body, declarations: new Map(), members: new Map() };
+      const frame: ClassFrame = { body, declarations: new Map(), members: new Map(), typedFields: new Map() };
       for (const member of body.body) {
         if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static) continue;
         const name = fieldName(member.key, member.computed);
         if (name === undefined) continue;
-        if (isArrayInitializer(member.value)) frame.declarations.set(name, member);
-        else if (member.typeAnnotation && isArrayTyped(member.key)) frame.declarations.set(name, undefined);
+        // A later declaration of the same name wins, as it would in a single pass.
+        if (isArrayInitializer(member.value)) {
+          frame.declarations.set(name, member);
+          frame.typedFields.delete(name);
+        } else if (member.typeAnnotation && services) frame.typedFields.set(name, member);
       }
       frames.push(frame);
     }
@@ -225,6 +248,10 @@ export default createRule<Options, MessageId>({
             else uses.set(name, [classifyArrayUse(parent)]);
           } else escapes.add(name);
         }
+      }
+      for (const [name, member] of frame.typedFields) {
+        const fieldUses = uses.get(name);
+        if (fieldUses && mayBeQueue(fieldUses) && isArrayTyped(member.key)) declarations.set(name, undefined);
       }
       for (const [name, declaration] of declarations) {
         const fieldUses = uses.get(name);
