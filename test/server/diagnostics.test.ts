@@ -110,6 +110,18 @@ describe('language server: diagnostics', () => {
     }
   });
 
+  it('shows where a rule\'s second place is as relatedInformation (no-race-leak: where the raced promise was made)', async () => {
+    const uri = virtual('related-race.ts');
+    const code = `export async function loop(work: () => Promise<void>, stop: Promise<void>) {\n  const shutdown = stop.then(() => 'stop');\n  for (;;) {\n    await Promise.race([work(), shutdown]);\n  }\n}\n`;
+    const { diagnostics } = await openAndWait(server, uri, code);
+    const leak = diagnostics.find((d: Diagnostic) => d.code === 'cancel-safe/no-race-leak');
+    assert.ok(leak, JSON.stringify(diagnostics));
+    assert.equal(leak.relatedInformation?.length, 1);
+    assert.equal(leak.relatedInformation![0]!.location.uri, uri);
+    assert.equal(leak.relatedInformation![0]!.location.range.start.line, 1);
+    assert.match(leak.relatedInformation![0]!.message, /`shutdown` is created here, once, outside the loop/);
+  });
+
   it('reports a parse error as a diagnostic at its location and keeps serving', async () => {
     const uri = virtual('broken.ts');
     const { diagnostics } = await openAndWait(server, uri, 'const ok = 1;\nconst = ;\n');

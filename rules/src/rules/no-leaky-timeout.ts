@@ -1,6 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, getCalleeName, getKeyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
+import { reportWithRelated } from '../util/related';
 import { importFromRuntime } from '../util/imports';
 import { DEFAULT_CONSUMING_METHODS, fileMayRace, getConsumingOperation, getRaceCall, type ConsumingOptions } from '../util/race';
 import { isGlobal, resolveOrigin } from '../util/references';
@@ -83,13 +84,13 @@ export default createRule<Options, MessageId>({
           // A consuming read (`reader.read()`, `events.once`) loses data when it loses: no-unsafe-race reports it.
           if (getConsumingOperation(sourceCode, call, CONSUMING)) continue;
           // A hoisted operation: name where it was started, so an editor can show both places.
-          const created = call.range[0] < race.call.range[0] || call.range[1] > race.call.range[1] ? ` (started on line ${call.loc.start.line})` : '';
-          context.report({
-            node: operation,
-            messageId: 'operationNotAborted',
-            data: { operation: describeCallee(call), created },
-            suggest,
-          });
+          const hoisted = call.range[0] < race.call.range[0] || call.range[1] > race.call.range[1];
+          const created = hoisted ? ` (started on line ${call.loc.start.line})` : '';
+          reportWithRelated(
+            context,
+            { node: operation, messageId: 'operationNotAborted', data: { operation: describeCallee(call), created }, suggest },
+            hoisted ? [{ node: call, message: 'The operation is started here, without an AbortSignal.' }] : [],
+          );
         }
       },
     };

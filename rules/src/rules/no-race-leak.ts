@@ -12,6 +12,7 @@ import {
   type LoopNode,
 } from '../util/ast';
 import { createRule } from '../util/create-rule';
+import { reportWithRelated } from '../util/related';
 import { fileMayRace, getRaceCall } from '../util/race';
 import { isFromModule, resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
@@ -117,12 +118,16 @@ export default createRule<Options, MessageId>({
       if (!created) return;
       if (services && !isThenableType(services, services.getTypeAtLocation(node))) return;
       const abortedSignal = node.type === AST_NODE_TYPES.Identifier ? getOnceAbortSignal(node) : undefined;
-      context.report({
-        node: element,
-        messageId: 'longLivedPromise',
-        data: { name: sourceCode.getText(node), line: String(created.loc.start.line), ...words },
-        suggest: abortedSignal ? passSignalSuggestion(raceCall, elements, element, abortedSignal) : [],
-      });
+      reportWithRelated(
+        context,
+        {
+          node: element,
+          messageId: 'longLivedPromise',
+          data: { name: sourceCode.getText(node), line: String(created.loc.start.line), ...words },
+          suggest: abortedSignal ? passSignalSuggestion(raceCall, elements, element, abortedSignal) : [],
+        },
+        [{ node: created, message: `\`${sourceCode.getText(node)}\` is created here, once, outside the ${words.region}.` }],
+      );
     }
 
     /** The declaration of an identifier bound outside the region and never re-assigned inside it. */

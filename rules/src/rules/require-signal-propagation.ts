@@ -2,6 +2,7 @@ import { ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type T
 import type * as ts from 'typescript';
 import { AST_NODE_TYPES, getCalleeName, getEnclosingFunction, getKeyName, getPropertyName, isFunctionNode, sourceMayMention, unwrap, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
+import { reportWithRelated } from '../util/related';
 import { isFromModule, isGlobal, resolveOrigin, type Origin } from '../util/references';
 import { getSettings } from '../util/settings';
 import { argumentMayCarrySignal, createSignalFinder, isAbortSignalType, type SignalInScope } from '../util/signals';
@@ -298,12 +299,11 @@ export default createRule<Options, MessageId>({
       }
       const callee = sourceCode.getText(unwrap(call.callee));
       const data = { callee, signal: signal.text, line: String(signal.declaration.loc.start.line) };
-      context.report({
-        node: call.callee,
-        messageId: 'missingSignal',
-        data,
-        suggest: [{ messageId: 'addSignal', data, fix: edit }],
-      });
+      reportWithRelated(
+        context,
+        { node: call.callee, messageId: 'missingSignal', data, suggest: [{ messageId: 'addSignal', data, fix: edit }] },
+        [{ node: signal.declaration, message: `\`${signal.text}\` is in scope from here.` }],
+      );
     }
 
     /** Inserts `text` as argument number `index` (shifting later ones), handling `f()` and trailing commas. */
