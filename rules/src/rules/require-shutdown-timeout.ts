@@ -1,5 +1,5 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getKeyName, getMethodName, isFunctionNode, unwrap, walk, type FunctionNode } from '../util/ast';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, getEnclosingFunction, getKeyName, getMethodName, isFunctionNode, unwrap, walk, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { isGlobal, resolveOrigin } from '../util/references';
@@ -31,6 +31,9 @@ const DEFAULT_DRAIN_METHODS = [
   'close', 'closeAll', 'end', 'wait', 'terminate', 'drain', 'flush', 'stop', 'quit', 'disconnect', 'onIdle', 'shutdown',
   'closeAllConnections', 'destroyGracefully',
 ];
+/** The drain method names per `drainMethods` option value (options are frozen and shared by every file). */
+const methodSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /** Option keys through which a drain receives its own deadline. */
 const DEADLINE_KEYS = new Set(['signal', 'timeout', 'timeoutMs', 'deadline', 'gracePeriod', 'forceTimeout']);
 
@@ -80,15 +83,23 @@ export default createRule<Options, MessageId>({
     const sourceCode = context.sourceCode;
     const settings = getSettings(context);
     const services = getTypeServices(context);
-    const methods = new Set([...DEFAULT_DRAIN_METHODS, ...drainMethods]);
+    let methods = methodSets.get(drainMethods);
+    if (!methods) {
+      methods = new Set([...DEFAULT_DRAIN_METHODS, ...drainMethods]);
+      methodSets.set(drainMethods, methods);
+    }
     const shutdownOptions: ShutdownOptions = { runtimeModule: settings.runtimeModule, shutdownFunctions };
     let handling: FileShutdownHandling | undefined;
     /** The file's shutdown paths, computed on first use: most files never ask. */
     const getShutdownPath = (fn: FunctionNode) => (handling ??= getFileShutdownHandling(sourceCode, shutdownOptions)).paths.get(fn);
-    const msText = formatMs(timeoutMs);
+    // Only the suggestions write it (a regex replace), so most files never format it.
+    let msTextOnce: string | undefined;
+    const msText = () => (msTextOnce ??= formatMs(timeoutMs));
 
     return {
       CallExpression(node) {
+        // Once the file is known to have no shutdown path, no drain in it can be reported.
+        if (handling?.paths.size === 0) return;
         const method = getMethodName(node);
         const isPromiseCombinator = (method === 'all' || method === 'allSettled') && isPromiseAll(node);
         if (!isPromiseCombinator && (method === undefined || !methods.has(method))) return;
@@ -233,11 +244,11 @@ export default createRule<Options, MessageId>({
       if (waited.how !== 'callback') {
         suggestions.push({
           messageId: 'wrapInTimeout',
-          data: { ms: msText },
+          data: { ms: msText() },
           fix(fixer) {
             const runtime = importFromRuntime(fixer, sourceCode, settings.runtimeModule, ['timeout']);
             const text = sourceCode.getText(waited.expression);
-            return [...runtime.fixes, fixer.replaceText(waited.expression, `${runtime.names['timeout']}(${msText}, () => ${text})`)];
+            return [...runtime.fixes, fixer.replaceText(waited.expression, `${runtime.names['timeout']}(${msText()}, () => ${text})`)];
           },
         });
       }
@@ -248,9 +259,9 @@ export default createRule<Options, MessageId>({
         const indent = sameLine ? ' ' : /^\s*/.exec(sourceCode.lines[first.loc.start.line - 1] ?? '')![0];
         suggestions.push({
           messageId: 'addWatchdog',
-          data: { ms: msText },
+          data: { ms: msText() },
           fix: (fixer) =>
-            fixer.insertTextBefore(first, `setTimeout(() => process.exit(1), ${msText}).unref();${sameLine ? ' ' : `\n${indent}`}`),
+            fixer.insertTextBefore(first, `setTimeout(() => process.exit(1), ${msText()}).unref();${sameLine ? ' ' : `\n${indent}`}`),
         });
       }
       return suggestions;
