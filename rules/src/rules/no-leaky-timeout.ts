@@ -1,6 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, getCalleeName, getKeyName, isFunctionNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
+import { isThenableType } from '../util/signals';
 import { reportWithRelated } from '../util/related';
 import { importFromRuntime } from '../util/imports';
 import { DEFAULT_CONSUMING_METHODS, fileMayRace, getConsumingOperation, getRaceCall, type ConsumingOptions } from '../util/race';
@@ -98,10 +99,7 @@ export default createRule<Options, MessageId>({
     /** With type information, a `sleep()`-named helper counts as a timer only if it returns a promise. */
     function returnsPromise(node: TSESTree.Node): boolean {
       if (!services || node.type !== AST_NODE_TYPES.CallExpression) return true;
-      const type = services.getTypeAtLocation(node);
-      if (type.flags & (1 /* Any */ | 2 /* Unknown */)) return true;
-      const checker = services.program.getTypeChecker();
-      return checker.getPropertyOfType(checker.getApparentType(type), 'then') !== undefined;
+      return isThenableType(services, services.getTypeAtLocation(node));
     }
 
     function getOperationCall(element: TSESTree.Expression): TSESTree.CallExpression | undefined {

@@ -1,6 +1,7 @@
 import { ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, type FunctionNode, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap } from './ast';
 import { isFromModule, isGlobal, resolveOrigin } from './references';
+import { isThenableType } from './signals';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 type Services = ParserServicesWithTypeInformation | undefined;
@@ -20,11 +21,9 @@ const MAX_DEPTH = 4;
  */
 export function isThenableByType(services: Services, node: TSESTree.Node): boolean | undefined {
   if (!services) return undefined;
-  const checker = services.program.getTypeChecker();
   const type = services.getTypeAtLocation(node);
   if (type.flags & (1 /* Any */ | 2 /* Unknown */)) return undefined;
-  const parts = type.isUnion() ? type.types : [type];
-  return parts.some((part) => checker.getPropertyOfType(checker.getApparentType(part), 'then') !== undefined);
+  return isThenableType(services, type);
 }
 
 /**
