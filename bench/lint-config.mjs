@@ -1,5 +1,5 @@
 // The ESLint configs bench/lint.bench.mjs compares, in one place so that the in-process bench and
-// the whole-process check (farm-bench running `eslint -c bench/lint-config.mjs`) lint the same way.
+// the whole-process check (paired whole `eslint -c bench/lint-config.mjs` processes) lint the same way.
 // Every variant parses with the TypeScript parser, so parsing costs the same in each and the
 // differences are the rules' own time.
 //

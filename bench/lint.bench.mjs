@@ -16,9 +16,9 @@
 // time, because other processes on the machine stretch wall time without costing us CPU.
 //
 // Environment: BENCH_ROUNDS (default 3), BENCH_REPOS (comma list, default all present),
-// BENCH_TYPED=0 skips part 3. Whole-process check of the same configs from outside:
-//   farm-bench --vs "sh -c 'CANCEL_SAFE_BENCH_CONFIG=js exec npx eslint -c bench/lint-config.mjs bench/.repos/fastify'" \
-//     -- sh -c 'CANCEL_SAFE_BENCH_CONFIG=js+recommended exec npx eslint -c bench/lint-config.mjs bench/.repos/fastify'
+// BENCH_TYPED=0 skips part 3. Whole-process check of the same configs from outside, e.g. with hyperfine:
+//   hyperfine "CANCEL_SAFE_BENCH_CONFIG=js npx eslint -c bench/lint-config.mjs bench/.repos/fastify" \
+//     "CANCEL_SAFE_BENCH_CONFIG=js+recommended npx eslint -c bench/lint-config.mjs bench/.repos/fastify"
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -18,8 +18,8 @@ const { Sema } = asyncSema;
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 // `--only=<contender>` runs that one contender once and nothing else: for timing whole processes
-// from outside, e.g. farm-bench --vs "node bench/runtime.bench.mjs channel '--only=raw array + promise'"
-//   -- node bench/runtime.bench.mjs channel '--only=cancel-safe Channel'
+// from outside, e.g. hyperfine "node bench/runtime.bench.mjs channel '--only=raw array + promise'" \
+//   "node bench/runtime.bench.mjs channel '--only=cancel-safe Channel'"
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const groups = args.filter((arg) => !arg.startsWith('--'));
 if (only === 'startup') process.exit(0); // the cost of starting Node and importing every contender
