@@ -6,7 +6,7 @@ import {
   getMethodName,
   getPropertyName,
   getReceiver,
-  isFunctionNode,
+  someNode,
   unwrap,
   walk,
   type FunctionNode,
@@ -158,13 +158,12 @@ export default createRule<Options, MessageId>({
 
     /** A loop that sleeps between writes (`await sleep(10)`, `await new Promise((r) => setTimeout(r))`) is paced by the timer. */
     function awaitsTimer(loop: LoopNode): boolean {
-      let found = false;
-      walk(loop.body, sourceCode.visitorKeys, (child) => {
-        if (found || isFunctionNode(child)) return false;
-        if (child.type === AST_NODE_TYPES.AwaitExpression && getTimerPromise(sourceCode, child.argument, loop)) found = true;
-        return !found;
-      });
-      return found;
+      return someNode(
+        loop.body,
+        sourceCode.visitorKeys,
+        (child) => child.type === AST_NODE_TYPES.AwaitExpression && getTimerPromise(sourceCode, child.argument, loop) !== undefined,
+        { enterFunctions: false },
+      );
     }
 
     /** Whether the loop or handler already looks at the buffer (`drain`, `writableNeedDrain`, `await w.ready`). */

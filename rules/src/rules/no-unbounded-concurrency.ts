@@ -6,6 +6,7 @@ import {
   getMethodName,
   getReceiver,
   isFunctionNode,
+  someNode,
   unwrap,
   walk,
   type LoopNode,
@@ -259,14 +260,7 @@ export default createRule<Options, MessageId>({
 
     /** Whether `loop` (not nested functions) awaits: a loop that awaits is already paced. */
     function loopAwaits(loop: LoopNode): boolean {
-      let found = false;
-      walk(loop.body, sourceCode.visitorKeys, (child) => {
-        if (found) return false;
-        if (isFunctionNode(child)) return false;
-        if (child.type === AST_NODE_TYPES.AwaitExpression) found = true;
-        return !found;
-      });
-      return found;
+      return someNode(loop.body, sourceCode.visitorKeys, (child) => child.type === AST_NODE_TYPES.AwaitExpression, { enterFunctions: false });
     }
 
     /** `if (promises.length >= n) await Promise.race(promises)`-style pacing inside the loop. */

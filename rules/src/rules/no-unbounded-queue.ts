@@ -1,5 +1,15 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getEnclosingFunction, getPropertyName, isFunctionNode, isLoopNode, sourceMayMention, unwrap, walk } from '../util/ast';
+import {
+  AST_NODE_TYPES,
+  getEnclosingFunction,
+  getPropertyName,
+  isFunctionNode,
+  isLoopNode,
+  someNode,
+  sourceMayMention,
+  unwrap,
+  walk,
+} from '../util/ast';
 import { classifyArrayUse, hasLengthBound, type ArrayUse } from '../util/collections';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
@@ -308,13 +318,11 @@ export default createRule<Options, MessageId>({
     }
 
     function mentionsLength(test: TSESTree.Node, candidate: Candidate): boolean {
-      let found = false;
-      walk(test, sourceCode.visitorKeys, (node) => {
-        if (found) return false;
-        if (node.type === AST_NODE_TYPES.MemberExpression && getPropertyName(node) === 'length' && candidate.isArray(node.object)) found = true;
-        return !found;
-      });
-      return found;
+      return someNode(
+        test,
+        sourceCode.visitorKeys,
+        (node) => node.type === AST_NODE_TYPES.MemberExpression && getPropertyName(node) === 'length' && candidate.isArray(node.object),
+      );
     }
 
     /**

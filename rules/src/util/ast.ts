@@ -181,6 +181,25 @@ export function findNode(
   return found;
 }
 
+/** True when some node under `root` satisfies `predicate` (see {@link findNode}). */
+export function someNode(
+  root: TSESTree.Node,
+  visitorKeys: TSESLint.SourceCode.VisitorKeys,
+  predicate: (node: TSESTree.Node) => boolean,
+  options: { enterFunctions?: boolean } = {},
+): boolean {
+  return findNode(root, visitorKeys, predicate, options) !== undefined;
+}
+
+/** True when some call under `root` satisfies `predicate`. */
+export function someCall(
+  root: TSESTree.Node,
+  visitorKeys: TSESLint.SourceCode.VisitorKeys,
+  predicate: (call: TSESTree.CallExpression) => boolean,
+): boolean {
+  return someNode(root, visitorKeys, (node) => node.type === AST_NODE_TYPES.CallExpression && predicate(node));
+}
+
 /** True when an object expression has a property named `name` (or a spread, which may hold it). */
 export function objectHasProperty(node: TSESTree.ObjectExpression, name: string, spreadCounts = true): boolean {
   return node.properties.some((property) =>

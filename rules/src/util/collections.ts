@@ -1,5 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
+import { AST_NODE_TYPES, getPropertyName, isFunctionNode, someNode, unwrap, walk } from './ast';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
@@ -87,12 +87,5 @@ function isEmptyOrFirst(node: TSESTree.Node): boolean {
 }
 
 function mentions(sourceCode: SourceCode, root: TSESTree.Node | null, predicate: (node: TSESTree.Node) => boolean): boolean {
-  if (!root) return false;
-  let found = false;
-  walk(root, sourceCode.visitorKeys, (node) => {
-    if (found) return false;
-    if (predicate(node)) found = true;
-    return !found;
-  });
-  return found;
+  return root !== null && someNode(root, sourceCode.visitorKeys, predicate);
 }

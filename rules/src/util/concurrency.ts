@@ -1,5 +1,16 @@
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getCalleeName, getEnclosingLoop, getMethodName, getPropertyName, getReceiver, isFunctionNode, unwrap, walk } from './ast';
+import {
+  AST_NODE_TYPES,
+  getCalleeName,
+  getEnclosingLoop,
+  getMethodName,
+  getPropertyName,
+  getReceiver,
+  isFunctionNode,
+  someCall,
+  unwrap,
+  walk,
+} from './ast';
 import { resolveOrigin } from './references';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
@@ -22,13 +33,7 @@ const BOUNDED_HELPERS = new Set(['mapConcurrent', 'pMap', 'mapLimit', 'eachLimit
  * `extraNames`.
  */
 export function usesLimiter(sourceCode: SourceCode, root: TSESTree.Node, extraNames: ReadonlySet<string>): boolean {
-  let found = false;
-  walk(root, sourceCode.visitorKeys, (node) => {
-    if (found) return false;
-    if (node.type === AST_NODE_TYPES.CallExpression && isLimiterCall(sourceCode, node, extraNames)) found = true;
-    return !found;
-  });
-  return found;
+  return someCall(root, sourceCode.visitorKeys, (call) => isLimiterCall(sourceCode, call, extraNames));
 }
 
 function isLimiterCall(sourceCode: SourceCode, call: TSESTree.CallExpression, extraNames: ReadonlySet<string>): boolean {

@@ -1,5 +1,15 @@
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from './ast';
+import {
+  AST_NODE_TYPES,
+  getCalleeName,
+  getEnclosingFunction,
+  getPropertyName,
+  isFunctionNode,
+  someCall,
+  unwrap,
+  walk,
+} from './ast';
+import { getLocalFunction } from './promises';
 import { isFromModule, isGlobal, resolveOrigin } from './references';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
@@ -65,7 +75,8 @@ export function getTimerPromise(
       release: released ? 'signal' : undefined,
     };
   }
-  const local = getLocalFunction(sourceCode, node.callee);
+  // A plain call of a function declared in this file (`timeoutAfter(ms)`), not a method.
+  const local = unwrap(node.callee).type === AST_NODE_TYPES.Identifier ? getLocalFunction(sourceCode, node.callee) : undefined;
   if (local) {
     const returned = getReturnedExpression(local);
     if (!returned) return undefined;
@@ -198,13 +209,7 @@ function hasCall(
   root: TSESTree.Node,
   predicate: (call: TSESTree.CallExpression) => boolean,
 ): boolean {
-  let found = false;
-  walk(root, sourceCode.visitorKeys, (node) => {
-    if (found) return false;
-    if (node.type === AST_NODE_TYPES.CallExpression && predicate(node)) found = true;
-    return !found;
-  });
-  return found;
+  return someCall(root, sourceCode.visitorKeys, predicate);
 }
 
 /** `{ signal }` / `{ signal: x.signal }` in an options argument → the signal expression. */
@@ -249,18 +254,6 @@ export function getConstInitializer(sourceCode: SourceCode, identifier: TSESTree
   if (declarator.id.type !== AST_NODE_TYPES.Identifier || !declarator.init) return undefined;
   if (!variable.references.every((reference) => !reference.isWrite() || reference.init === true)) return undefined;
   return declarator.init;
-}
-
-function getLocalFunction(sourceCode: SourceCode, callee: TSESTree.Node) {
-  const node = unwrap(callee);
-  if (node.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const variable = ASTUtils.findVariable(sourceCode.getScope(node), node);
-  const definition = variable?.defs[0];
-  if (definition?.type === 'FunctionName' && isFunctionNode(definition.node)) return definition.node;
-  if (definition?.type === 'Variable' && definition.node.init && isFunctionNode(definition.node.init)) {
-    return definition.node.init;
-  }
-  return undefined;
 }
 
 function getReturnedExpression(fn: TSESTree.Node): TSESTree.Expression | undefined {
