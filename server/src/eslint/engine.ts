@@ -10,8 +10,9 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ESLint as BundledESLint, type Linter } from 'eslint';
 import plugin = require('eslint-plugin-cancel-safe');
-import { createZeroConfig } from 'eslint-plugin-cancel-safe/cli';
+import { createZeroConfig, LINTED_FILES } from 'eslint-plugin-cancel-safe/cli';
 import { RELATED_LOCATIONS_SYMBOL, type RelatedLocationsRecord } from '../shared/protocol';
+import { createIncrementalParser, type IncrementalParser } from './incremental-parser';
 import type { EngineInfo, LintOutcome, LintSettings, WireMessage } from './protocol';
 
 type ESLintClass = typeof BundledESLint;
@@ -45,6 +46,8 @@ export class LintEngine {
   readonly #decisions = new Map<string, Decision>();
   readonly #log: (level: 'info' | 'warn' | 'error', message: string) => void;
   readonly #bundled: EngineInfo = { version: BundledESLint.version, source: 'bundled', path: bundledPath() };
+  /** Parses the embedded config's files; keeps the ASTs of the few files being edited. */
+  readonly #parser: IncrementalParser = createIncrementalParser();
   #related: RelatedLocationsRecord[] = [];
 
   constructor(log: (level: 'info' | 'warn' | 'error', message: string) => void) {
@@ -62,6 +65,12 @@ export class LintEngine {
     this.#embedded.clear();
     this.#decisions.clear();
     this.#configUses.clear();
+    this.#parser.clear();
+  }
+
+  /** How the embedded config's parses went (incremental or full, and why). */
+  get parserStats(): IncrementalParser['stats'] {
+    return this.#parser.stats;
   }
 
   /**
@@ -280,6 +289,8 @@ export class LintEngine {
       ...createZeroConfig(plugin as never, settings.typeAware ? { typeAware: true, rootDir: root } : {}),
       { name: 'cancel-safe/language-server/settings', settings: { 'cancel-safe': { runtimeModule: settings.runtimeModule, raceHelpers: settings.raceHelpers } } },
     ];
+    // Type-aware parsing goes through the TypeScript program, which has its own incremental update.
+    if (!settings.typeAware) overrideConfig.push({ name: 'cancel-safe/language-server/incremental-parser', files: LINTED_FILES, languageOptions: { parser: this.#parser as unknown as Linter.Parser } });
     if (Object.keys(rules).length > 0) overrideConfig.push({ name: 'cancel-safe/language-server/rules', rules });
     eslint = new BundledESLint({
       overrideConfigFile: true,
