@@ -83,7 +83,7 @@ const service = new LintService({
     publish(lint);
     sendStatus(lint);
     if (traceLevel !== 'off') {
-      log('info', `Linted ${lint.uri} v${lint.version} in ${lint.outcome.durationMs.toFixed(1)} ms with ESLint ${lint.outcome.eslint.version} (${lint.outcome.eslint.source}), ${lint.outcome.config.kind} config${lint.outcome.config.file ? ` ${lint.outcome.config.file}` : ''}: ${lint.outcome.messages.length} problem(s).`);
+      log('info', `Linted ${lint.uri} v${lint.version} in ${lint.outcome.durationMs.toFixed(1)} ms with ESLint ${lint.outcome.eslint.version} (${lint.outcome.eslint.source}), ${lint.outcome.config.kind} config${lint.outcome.config.file ? ` ${lint.outcome.config.file}` : ''}${describeParse(lint.outcome.parse)}: ${lint.outcome.messages.length} problem(s).`);
     }
   },
 });
@@ -191,6 +191,11 @@ function configurationChanged(reason: string): void {
   const open = documents.all().filter(isLintable).map((document) => document.uri);
   service.invalidate(client.pull ? [] : open);
   if (client.pull && client.refresh) void connection.languages.diagnostics.refresh().catch(() => undefined);
+}
+
+function describeParse(parse: DocLint['outcome']['parse']): string {
+  if (!parse) return '';
+  return parse.incremental ? `, re-parsed ${parse.reparsedCharacters} of ${parse.characters} characters` : ', parsed in full';
 }
 
 // ---- documents --------------------------------------------------------------------------------

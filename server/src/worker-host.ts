@@ -18,11 +18,26 @@ export interface WorkerHostOptions {
   abandonAfterMs?: number;
   /** A lint running longer than this is stopped (worker replaced) and reported as an error. */
   deadlineMs?: number;
+  /**
+   * The worker's starting heap limit. A small limit keeps V8 collecting early (the server's RSS
+   * stays flat with hundreds of open files); a lint that runs out of it is retried on a worker
+   * with four times the heap, up to {@link MAX_HEAP_MB}. Type-aware lints start at {@link TYPE_AWARE_HEAP_MB}.
+   */
+  initialHeapMb?: number;
 }
+
+/** Syntactic linting of one file needs a fraction of this; V8 grows the heap less eagerly under a lower limit. */
+export const INITIAL_HEAP_MB = 512;
+/** A TypeScript program of a large project. */
+export const TYPE_AWARE_HEAP_MB = 2_048;
+export const MAX_HEAP_MB = 8_192;
 
 interface InFlight {
   id: number;
   filePath: string;
+  message: LintRequest;
+  /** Retried once on a bigger heap already. */
+  retried: boolean;
   resolve(outcome: LintOutcome): void;
   reject(error: Error): void;
   cleanup(): void;
@@ -35,10 +50,19 @@ export class WorkerHost {
   #lastError: Error | undefined;
   #restarts = 0;
   #disposed = false;
+  #heapLimitMb: number;
+  /** The heap limit the running worker was started with. */
+  #workerHeapMb = 0;
   readonly #options: Required<WorkerHostOptions>;
 
   constructor(options: WorkerHostOptions) {
-    this.#options = { abandonAfterMs: 1_000, deadlineMs: 30_000, ...options };
+    this.#options = { abandonAfterMs: 1_000, deadlineMs: 30_000, initialHeapMb: INITIAL_HEAP_MB, ...options };
+    this.#heapLimitMb = this.#options.initialHeapMb;
+  }
+
+  /** The heap limit (MB) the next worker starts with. */
+  get heapLimitMb(): number {
+    return this.#heapLimitMb;
   }
 
   /** How many times a worker died or was terminated and replaced. */
@@ -55,6 +79,11 @@ export class WorkerHost {
     if (this.#disposed) return Promise.reject(new LintCancelledError('The language server is shutting down.'));
     if (signal?.aborted) return Promise.reject(new LintCancelledError());
     if (this.#inFlight) return Promise.reject(new Error('WorkerHost.lint() called while a lint is in flight; the scheduler runs one lint per worker at a time.'));
+    if (request.settings.typeAware && this.#heapLimitMb < TYPE_AWARE_HEAP_MB) {
+      this.#heapLimitMb = TYPE_AWARE_HEAP_MB;
+      // An idle worker with the small heap is replaced now rather than after it runs out.
+      if (this.#worker && this.#workerHeapMb < this.#heapLimitMb) void this.#retire();
+    }
     const worker = this.#ensureWorker();
     const id = this.#nextId++;
     return new Promise<LintOutcome>((resolve, reject) => {
@@ -69,9 +98,12 @@ export class WorkerHost {
         abandonTimer = setTimeout(() => this.#replace(undefined), this.#options.abandonAfterMs);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      const message = { type: 'lint', id, ...request } satisfies ToWorker;
       this.#inFlight = {
         id,
         filePath: request.filePath,
+        message,
+        retried: false,
         resolve,
         reject,
         cleanup: () => {
@@ -80,7 +112,7 @@ export class WorkerHost {
           signal?.removeEventListener('abort', onAbort);
         },
       };
-      worker.postMessage({ type: 'lint', id, ...request } satisfies ToWorker);
+      worker.postMessage(message);
     });
   }
 
@@ -104,9 +136,10 @@ export class WorkerHost {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
+    const heapMb = this.#heapLimitMb;
     const worker = new Worker(path.join(__dirname, 'lint-worker.js'), {
       // Bounded memory: a runaway plugin or a huge typed program ends this worker, not the server.
-      resourceLimits: { maxOldGenerationSizeMb: 2048 },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
       stdout: true,
       stderr: true,
     });
@@ -120,6 +153,7 @@ export class WorkerHost {
       this.#worker = undefined;
       if (this.#disposed) return;
       this.#restarts++;
+      if (this.#retryWithMoreHeap(heapMb)) return;
       const cause = this.#lastError ? `${this.#lastError.message}` : `exit code ${code}; a plugin may have called process.exit()`;
       this.#lastError = undefined;
       this.#settle((entry) =>
@@ -128,7 +162,29 @@ export class WorkerHost {
     });
     worker.unref();
     this.#worker = worker;
+    this.#workerHeapMb = heapMb;
     return worker;
+  }
+
+  /** The worker ran out of its heap: the lint in flight gets one more try on a worker with four times as much. */
+  #retryWithMoreHeap(heapMb: number): boolean {
+    const outOfMemory = (this.#lastError as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    if (!outOfMemory || heapMb >= MAX_HEAP_MB) return false;
+    this.#heapLimitMb = Math.min(MAX_HEAP_MB, Math.max(this.#heapLimitMb, heapMb * 4));
+    const entry = this.#inFlight;
+    if (!entry || entry.retried) return false;
+    this.#lastError = undefined;
+    this.#options.log('warn', `The lint worker ran out of its ${heapMb} MB heap while linting ${entry.filePath}; retrying on a worker with ${this.#heapLimitMb} MB.`);
+    entry.retried = true;
+    this.#ensureWorker().postMessage(entry.message);
+    return true;
+  }
+
+  /** Ends an idle worker so the next lint starts one with the current heap limit. */
+  async #retire(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
   }
 
   #onMessage(message: FromWorker): void {

@@ -192,6 +192,28 @@ describe('language server: diagnostics', () => {
     assert.ok(versions.length <= 10, `a burst of 100 edits costs a few lints, published ${versions.length} times`);
   });
 
+  it('after an edit re-parses only the statements around it, with the same diagnostics as a full lint (trace log)', async () => {
+    const uri = virtual('incremental.ts');
+    const units = Array.from({ length: 40 }, (_, index) => `export async function load${index}(url: string): Promise<unknown> {\n  return fetch(url);\n}\n`);
+    const text = `${units.join('\n')}\n${HAZARD}`;
+    server.settings = { trace: { server: 'verbose' } };
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    try {
+      const opened = await openAndWait(server, uri, text);
+      const edited = text.replace('load20(url: string)', 'load20(url: string, attempt = 0)');
+      const logged = nextNotification<{ message: string }>(server, 'window/logMessage', ({ message }) => message.startsWith(`Linted ${uri} v2 `));
+      const changed = await changeAndWait(server, uri, edited, 2);
+      assert.deepEqual(summarize(changed.diagnostics), summarize(opened.diagnostics));
+      const { message } = await logged;
+      const match = /re-parsed (\d+) of (\d+) characters/.exec(message);
+      assert.ok(match, message);
+      assert.ok(Number(match[1]) * 10 < Number(match[2]), match[0]);
+    } finally {
+      server.settings = {};
+      await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    }
+  });
+
   it('with run=onSave lints on open and save, not on change', async () => {
     server.settings = { run: 'onSave' };
     await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });

@@ -125,6 +125,8 @@ export class LintEngine {
     configFile?: string,
   ): Promise<LintOutcome> {
     this.#related = [];
+    const parsesBefore = this.#parser.stats.incremental;
+    const reparsedBefore = this.#parser.stats.reparsedCharacters;
     let result: BundledESLint.LintResult | undefined;
     try {
       [result] = await eslint.lintText(text, { filePath, warnIgnored: false });
@@ -141,7 +143,9 @@ export class LintEngine {
         if (message.ruleId && url) docs[message.ruleId] = url;
       }
     }
-    return { messages, docs, config, eslint: info, notes, durationMs: performance.now() - started };
+    const incremental = this.#parser.stats.incremental > parsesBefore;
+    const parse = config.kind === 'embedded' ? { parse: { incremental, reparsedCharacters: incremental ? this.#parser.stats.reparsedCharacters - reparsedBefore : text.length, characters: text.length } } : {};
+    return { messages, docs, config, eslint: info, notes, durationMs: performance.now() - started, ...parse };
   }
 
   #failure(message: string, eslint: EngineInfo, config: LintOutcome['config'], started: number, configFile?: string): LintOutcome {

@@ -38,7 +38,7 @@ interface CachedParse {
 }
 
 /** Why a parse was not incremental; counted in {@link IncrementalParserStats}. */
-export type FullParseReason = 'first' | 'type-aware' | 'syntax-error' | 'directive' | 'too-large' | 'options-changed' | 'invalid-splice';
+export type FullParseReason = 'first' | 'syntax-error' | 'directive' | 'too-large' | 'options-changed' | 'invalid-splice';
 
 export interface IncrementalParserStats {
   incremental: number;
@@ -62,8 +62,6 @@ export interface IncrementalParserOptions {
   /** Texts longer than this are parsed in full and not kept (a generated bundle is not edited by hand). */
   maxTextLength?: number;
 }
-
-const LINE_BREAK = /[\r\n\u2028\u2029]/;
 
 /** Re-parsing more than this share of the file is no cheaper than parsing it all. */
 const MAX_WINDOW_SHARE = 0.5;
@@ -98,10 +96,9 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
       if (previous.key !== key) return full(code, options, 'options-changed', key);
       stats.textCharacters += code.length;
       const attempt = reparse(previous, code, options);
-      if (typeof attempt === 'string') {
-        cache.delete(filePath!);
-        return full(code, options, attempt, key);
-      }
+      // On failure the previous entry stays: text with a syntax error (mid-typing) is not kept,
+      // so the next edit is diffed against the last text that parsed.
+      if (typeof attempt === 'string') return full(code, options, attempt, key);
       stats.incremental++;
       stats.reparsedCharacters += attempt.reparsed;
       remember(filePath!, { key, text: code, ast: attempt.ast, services: previous.services });
@@ -136,28 +133,34 @@ function optionsKey(options: ParserOptions): string {
  */
 function reparse(previous: CachedParse, text: string, options: ParserOptions): { ast: TSESTree.Program; reparsed: number } | FullParseReason {
   const oldText = previous.text;
-  const body = previous.ast.body;
-  if (text === oldText) return { ast: { ...previous.ast }, reparsed: 0 };
+  const program = previous.ast;
+  const body = program.body;
+  if (text === oldText) return { ast: { ...program }, reparsed: 0 };
   const { start, oldEnd, newEnd } = changedRange(oldText, text);
   const delta = newEnd - oldEnd;
 
   // Statements the edit touches (an edit at a statement's edge counts as touching it).
-  let first = 0;
-  while (first < body.length && body[first]!.range[1] < start) first++;
-  let last = first; // exclusive
-  while (last < body.length && body[last]!.range[0] <= oldEnd) last++;
+  let first = lowerBound(body, (statement) => statement.range[1] >= start);
+  let last = lowerBound(body, (statement) => statement.range[0] > oldEnd); // exclusive
   // The statement before the window must not be able to continue into it.
   while (first > 0 && !isHardTerminated(body[first - 1]!, oldText)) first--;
 
   for (;;) {
+    // The window runs from the end of the statement before it to the start of the one after it,
+    // so the comments and blank lines between statements are re-read with it.
     const windowStart = first > 0 ? body[first - 1]!.range[1] : 0;
+    const windowStartLoc = first > 0 ? body[first - 1]!.loc.end : { line: 1, column: 0 };
     const oldWindowEnd = last < body.length ? body[last]!.range[0] : oldText.length;
+    const oldWindowEndLoc = last < body.length ? body[last]!.loc.start : program.loc.end;
     const newWindowEnd = oldWindowEnd + delta;
     if (newWindowEnd - windowStart > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
 
+    // The window starts at a token boundary after a hard-terminated statement (or at the start of
+    // the file): parsed on its own it yields what it yields in place, offset by its start.
+    const windowText = text.slice(windowStart, newWindowEnd);
     let parsed: TSESTree.Program;
     try {
-      parsed = tsParser.parseForESLint(blankOutside(text, windowStart, newWindowEnd), { ...options, preserveNodeMaps: false }).ast;
+      parsed = tsParser.parseForESLint(windowText, { ...options, preserveNodeMaps: false }).ast;
     } catch {
       return 'syntax-error';
     }
@@ -165,35 +168,38 @@ function reparse(previous: CachedParse, text: string, options: ParserOptions): {
     if (statements.some(isPossibleDirective)) return 'directive';
     const lastNew = statements.at(-1);
     // The last new statement could run into the next one: take that one into the window too.
-    if (last < body.length && lastNew && !isHardTerminated(lastNew, text)) {
+    if (last < body.length && lastNew && !isHardTerminated(lastNew, windowText)) {
       last++;
       continue;
     }
-    const tokens = splice(previous.ast.tokens ?? [], parsed.tokens ?? [], windowStart, oldWindowEnd);
-    const comments = splice(previous.ast.comments ?? [], parsed.comments ?? [], windowStart, oldWindowEnd);
-    const before = body.slice(0, first);
-    const after = body.slice(last);
-    if (!isOrdered(before, statements, windowStart, newWindowEnd)) return 'invalid-splice';
 
-    const lines = lineStarts(text);
-    // Locations after the window move when offsets or line breaks changed.
-    if (delta !== 0 || LINE_BREAK.test(oldText.slice(start, oldEnd)) || LINE_BREAK.test(text.slice(start, newEnd))) {
-      const shift = createShifter(delta, lines);
-      const seen = new Set<object>();
-      for (const statement of after) shiftNode(statement, shift, seen);
-      for (const token of tokens.shiftedFrom) shift(token);
-      for (const comment of comments.shiftedFrom) shift(comment);
+    const toAbsolute = createShift(windowStart, 1, windowStartLoc.line - 1, windowStartLoc.column);
+    for (const statement of statements) shiftTree(statement, toAbsolute);
+    for (const token of parsed.tokens ?? []) toAbsolute(token);
+    for (const comment of parsed.comments ?? []) toAbsolute(comment);
+
+    const windowEndLoc = endOf(windowText, windowStartLoc);
+    const after = body.slice(last);
+    const tokens = splice(program.tokens ?? [], parsed.tokens ?? [], windowStart, oldWindowEnd);
+    const comments = splice(program.comments ?? [], parsed.comments ?? [], windowStart, oldWindowEnd);
+    let programEnd = program.loc.end;
+    if (delta !== 0 || windowEndLoc.line !== oldWindowEndLoc.line || windowEndLoc.column !== oldWindowEndLoc.column) {
+      const toShifted = createShift(delta, oldWindowEndLoc.line, windowEndLoc.line - oldWindowEndLoc.line, windowEndLoc.column - oldWindowEndLoc.column);
+      for (const statement of after) shiftTree(statement, toShifted);
+      for (const token of tokens.shiftedFrom) toShifted(token);
+      for (const comment of comments.shiftedFrom) toShifted(comment);
+      programEnd = shiftPosition(programEnd, oldWindowEndLoc.line, windowEndLoc.line - oldWindowEndLoc.line, windowEndLoc.column - oldWindowEndLoc.column);
     }
     const ast = {
-      ...previous.ast,
-      body: [...before, ...statements, ...after],
+      ...program,
+      body: [...body.slice(0, first), ...statements, ...after],
       tokens: tokens.items,
       comments: comments.items,
       range: [0, text.length],
-      loc: { start: { line: 1, column: 0 }, end: positionOf(text.length, lines) },
+      loc: { start: { line: 1, column: 0 }, end: programEnd },
     } as TSESTree.Program;
     delete (ast as { parent?: unknown }).parent;
-    return { ast, reparsed: newWindowEnd - windowStart };
+    return { ast, reparsed: windowText.length };
   }
 }
 
@@ -248,15 +254,6 @@ function isPossibleDirective(statement: Statement): boolean {
   return statement.type === 'ExpressionStatement' && statement.expression.type === 'Literal' && typeof statement.expression.value === 'string';
 }
 
-/** `text` with every character outside `[start, end)` but line breaks turned into a space: offsets and lines stay. */
-function blankOutside(text: string, start: number, end: number): string {
-  return blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
-}
-
-function blank(text: string): string {
-  return text.replace(/[^\r\n\u2028\u2029]+/g, (run) => ' '.repeat(run.length));
-}
-
 interface Spliced<T> {
   items: T[];
   /** The items taken from after the window, to be shifted. */
@@ -282,62 +279,54 @@ function lowerBound<T>(items: readonly T[], isAtOrAfter: (item: T) => boolean): 
   return low;
 }
 
-function isOrdered(before: readonly Statement[], fresh: readonly Statement[], windowStart: number, newWindowEnd: number): boolean {
-  const lastBefore = before.at(-1);
-  if (lastBefore && lastBefore.range[1] > windowStart) return false;
-  if (fresh.some((statement) => statement.range[0] < windowStart || statement.range[1] > newWindowEnd)) return false;
-  return true;
-}
-
-/** Line start offsets as TypeScript computes them (CRLF, CR, LF, U+2028, U+2029). */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 13) {
-      if (text.charCodeAt(index + 1) === 10) index++;
-      starts.push(index + 1);
-    } else if (code === 10 || code === 0x2028 || code === 0x2029) starts.push(index + 1);
-  }
-  return starts;
-}
-
-function positionOf(offset: number, starts: readonly number[]): TSESTree.Position {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >>> 1;
-    if (starts[middle]! <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { line: low + 1, column: offset - starts[low]! };
-}
-
 type Located = { range: [number, number]; loc: TSESTree.SourceLocation };
 
-function createShifter(delta: number, starts: readonly number[]): (item: Located) => void {
+/** Where `text` ends, when it starts at `from` (line breaks as TypeScript counts them: CRLF, CR, LF, U+2028, U+2029). */
+export function endOf(text: string, from: TSESTree.Position): TSESTree.Position {
+  let { line, column } = from;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 13 || code === 10 || code === 0x2028 || code === 0x2029) {
+      if (code === 13 && text.charCodeAt(index + 1) === 10) index++;
+      line++;
+      column = 0;
+    } else column++;
+  }
+  return { line, column };
+}
+
+/**
+ * Where a position that lies after a change moves: by `lines`, and by `columns` when it sits on
+ * `pivotLine`, the line where the change ended (further lines keep their columns).
+ */
+function shiftPosition(position: TSESTree.Position, pivotLine: number, lines: number, columns: number): TSESTree.Position {
+  return { line: position.line + lines, column: position.line === pivotLine ? position.column + columns : position.column };
+}
+
+/**
+ * Shifts an item's range and location. New objects each time: the parser shares position objects
+ * between nodes and tokens, so changing one in place would move the others twice.
+ */
+function createShift(offset: number, pivotLine: number, lines: number, columns: number): (item: Located) => void {
   return (item) => {
-    const range: [number, number] = [item.range[0] + delta, item.range[1] + delta];
-    item.range = range;
-    item.loc = { start: positionOf(range[0], starts), end: positionOf(range[1], starts) };
+    item.range = [item.range[0] + offset, item.range[1] + offset];
+    item.loc = { start: shiftPosition(item.loc.start, pivotLine, lines, columns), end: shiftPosition(item.loc.end, pivotLine, lines, columns) };
   };
 }
 
-/** Shifts a node and every node under it, once each (a shorthand property shares its key and value). */
-function shiftNode(node: TSESTree.Node, shift: (item: Located) => void, seen: Set<object>): void {
-  const stack: object[] = [node];
+/** Applies `shift` to a node and every node under it (children found through the visitor keys). */
+function shiftTree(root: TSESTree.Node, shift: (item: Located) => void): void {
+  const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
-    const current = stack.pop() as Record<string, unknown>;
-    if (seen.has(current)) continue;
-    seen.add(current);
-    if (Array.isArray(current.range) && current.loc) shift(current as unknown as Located);
-    for (const key in current) {
-      if (key === 'parent' || key === 'range' || key === 'loc') continue;
-      const value = current[key];
-      if (value === null || typeof value !== 'object') continue;
-      if (Array.isArray(value)) {
-        for (const element of value) if (element !== null && typeof element === 'object' && typeof (element as { type?: unknown }).type === 'string') stack.push(element as object);
-      } else if (typeof (value as { type?: unknown }).type === 'string') stack.push(value);
+    const node = stack.pop()!;
+    shift(node);
+    const keys = visitorKeys[node.type] ?? [];
+    for (const key of keys) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (child === null || typeof child !== 'object') continue;
+      if (Array.isArray(child)) {
+        for (const element of child) if (element) stack.push(element as TSESTree.Node);
+      } else stack.push(child as TSESTree.Node);
     }
   }
 }

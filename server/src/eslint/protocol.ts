@@ -74,6 +74,8 @@ export interface LintOutcome {
   /** Sentences for the log, each reported once by the main thread (e.g. an unknown rule in `cancelSafe.rules`). */
   notes: string[];
   durationMs: number;
+  /** How the embedded config's parser read the text: only the statements around the edit, or all of it. */
+  parse?: { incremental: boolean; reparsedCharacters: number; characters: number };
 }
 
 export type FromWorker =

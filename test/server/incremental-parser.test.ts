@@ -1,0 +1,217 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tsParser from '@typescript-eslint/parser';
+import { ESLint, type Linter } from 'eslint';
+import fc from 'fast-check';
+import plugin = require('eslint-plugin-cancel-safe');
+import { createZeroConfig, LINTED_FILES } from 'eslint-plugin-cancel-safe/cli';
+import { changedRange, createIncrementalParser, endOf, isHardTerminated } from '../../server/src/eslint/incremental-parser';
+import { REPO } from './lsp-client';
+
+type Options = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
+const optionsFor = (filePath: string): Options => ({ filePath, ecmaVersion: 'latest', sourceType: 'module', ecmaFeatures: { jsx: true } });
+
+/** The AST as plain data: no `parent` links, keys sorted, so two parses compare with deepEqual. */
+function plain(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(plain);
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) if (key !== 'parent') result[key] = plain((value as Record<string, unknown>)[key]);
+  return result;
+}
+
+function scopesOf(result: ReturnType<typeof tsParser.parseForESLint>): string[] {
+  return result.scopeManager!.scopes.map(
+    (scope) => `${scope.type}@${scope.block.range.join('-')}:${scope.variables.map((variable) => `${variable.name}/${variable.references.length}`).join(',')}:${scope.through.length}`,
+  );
+}
+
+type Outcome = { ok: true; ast: unknown; scopes: string[] } | { ok: false; message: string };
+
+function outcomeOf(parse: () => ReturnType<typeof tsParser.parseForESLint>): Outcome {
+  try {
+    const result = parse();
+    return { ok: true, ast: plain(result.ast), scopes: scopesOf(result) };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+/** Real sources of different styles: our rules and CLI (semicolons), examples, and a semicolon-free, JSX, decorator and directive mix. */
+const CORPUS: { name: string; text: string }[] = [
+  ...['rules/src/util/race.ts', 'rules/src/cli/format.ts', 'server/src/queue.ts', 'runtime/src/channel.ts', 'examples/races.ts']
+    .filter((relative) => fs.existsSync(path.join(REPO, relative)))
+    .map((relative) => ({ name: relative, text: fs.readFileSync(path.join(REPO, relative), 'utf8') })),
+  {
+    name: 'no-semicolons.tsx',
+    text: [
+      `'use strict'`,
+      `import { a } from './a'`,
+      `const x = a`,
+      `;(function () {})()`,
+      `let y = function () {}`,
+      `[1, 2].forEach(console.log)`,
+      `export function f () {`,
+      `  const v = <div>{x}</div>`,
+      '  return `t${y}`',
+      `}`,
+      `@decorate`,
+      `class C { m () { return 1 } }`,
+      `if (x) y()`,
+      `else { y() }`,
+      `/* comment */`,
+      `do { x++ } while (x < 3)`,
+      `label: for (;;) { break label }`,
+      `export default { a: 1 }`,
+      '',
+    ].join('\r\n'),
+  },
+];
+
+/** Edits an editor makes: typing, deleting, pasting a piece of the file, and characters that change how the rest lexes. */
+const TYPED = [' ', '\n', '\t', ';', '}', '{', '(', ')', '`', '/*', '*/', '//', "'", '"', 'x', 'await ', 'async ', '<T>', '\n(foo)\n', '"use strict";\n', '@dec ', 'function g() {}\n', '\r\n', '\u2028', 'é', '😀'];
+
+function editArbitrary(textLength: number) {
+  const position = fc.integer({ min: 0, max: textLength });
+  return fc.oneof(
+    fc.record({ kind: fc.constant('insert' as const), at: position, text: fc.constantFrom(...TYPED) }),
+    fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 80 }) }),
+    fc.record({ kind: fc.constant('paste' as const), at: position, from: position, length: fc.integer({ min: 0, max: 60 }) }),
+  );
+}
+
+function apply(text: string, edit: { kind: 'insert'; at: number; text: string } | { kind: 'delete'; at: number; length: number } | { kind: 'paste'; at: number; from: number; length: number }): string {
+  const at = Math.min(edit.at, text.length);
+  switch (edit.kind) {
+    case 'insert':
+      return text.slice(0, at) + edit.text + text.slice(at);
+    case 'delete':
+      return text.slice(0, at) + text.slice(at + edit.length);
+    case 'paste':
+      return text.slice(0, at) + text.slice(edit.from, edit.from + edit.length) + text.slice(at);
+  }
+}
+
+describe('incremental parser (language server, embedded config)', () => {
+  it('returns exactly what @typescript-eslint/parser returns, after any sequence of edits (property test over real files)', function () {
+    this.timeout(300_000);
+    let incremental = 0;
+    for (const { name, text: original } of CORPUS) {
+      const filePath = path.join('/virtual', name);
+      fc.assert(
+        fc.property(fc.array(editArbitrary(original.length), { minLength: 1, maxLength: 12 }), (edits) => {
+          const parser = createIncrementalParser();
+          let text = original;
+          parser.parseForESLint(text, optionsFor(filePath));
+          for (const edit of edits) {
+            const edited = apply(text, edit);
+            const expected = outcomeOf(() => tsParser.parseForESLint(edited, { ...optionsFor(filePath), preserveNodeMaps: false }));
+            const actual = outcomeOf(() => parser.parseForESLint(edited, optionsFor(filePath)));
+            assert.deepEqual(actual, expected, `${name} after ${JSON.stringify(edit)}`);
+            // Like a user who fixes a syntax error before typing on, keep editing from the text that parsed.
+            if (expected.ok) text = edited;
+          }
+          incremental += parser.stats.incremental;
+        }),
+        { numRuns: 40, seed: 20261124 },
+      );
+    }
+    // The property holds trivially if every parse fell back: most edits must have been incremental.
+    assert.ok(incremental > 200, `only ${incremental} incremental parses`);
+  });
+
+  it('re-parses only the statements around a typical edit, and falls back to a full parse when it must', () => {
+    const parser = createIncrementalParser();
+    const filePath = '/virtual/stats.ts';
+    const units = Array.from({ length: 50 }, (_, index) => `export async function load${index}(url: string): Promise<unknown> {\n  const response = await fetch(url);\n  return response.json();\n}\n`);
+    let text = units.join('\n');
+    parser.parseForESLint(text, optionsFor(filePath));
+    text = text.replace('load25(url: string)', 'load25(url: string, retries = 1)');
+    parser.parseForESLint(text, optionsFor(filePath));
+    assert.equal(parser.stats.incremental, 1);
+    assert.ok(parser.stats.reparsedCharacters < text.length / 20, `re-parsed ${parser.stats.reparsedCharacters} of ${text.length} characters`);
+
+    // A syntax error is reported by the full parse (the same error as without the cache)...
+    const broken = text.replace('const response = await fetch(url);', 'const response = await fetch(url;');
+    assert.throws(() => parser.parseForESLint(broken, optionsFor(filePath)), /expected/);
+    assert.equal(parser.stats.full['syntax-error'], 1);
+    // ...and the next edit is still incremental, against the last text that parsed.
+    parser.parseForESLint(`${text}\n`, optionsFor(filePath));
+    assert.equal(parser.stats.incremental, 2);
+    // An edit across most of the file is parsed in full.
+    parser.parseForESLint(text.replaceAll('fetch(url)', 'fetch(new URL(url))'), optionsFor(filePath));
+    assert.equal(parser.stats.full['too-large'], 1);
+  });
+
+  it('keeps the ASTs of a bounded number of files', () => {
+    const parser = createIncrementalParser({ maxFiles: 2 });
+    for (const name of ['a', 'b', 'c']) parser.parseForESLint('const a = 1;\n', optionsFor(`/virtual/${name}.ts`));
+    parser.parseForESLint('const a = 2;\n', optionsFor('/virtual/a.ts'));
+    assert.equal(parser.stats.full.first, 4, 'a.ts was evicted when c.ts came in');
+    parser.parseForESLint('const a = 3;\n', optionsFor('/virtual/c.ts'));
+    assert.equal(parser.stats.incremental, 1);
+  });
+
+  it('gives ESLint the same messages, fixes and suggestions as the stock parser over a sequence of edits', async () => {
+    const parser = createIncrementalParser();
+    const stock = new ESLint({ overrideConfigFile: true, overrideConfig: createZeroConfig(plugin as never) as Linter.Config[], cwd: '/' });
+    const withParser = new ESLint({
+      overrideConfigFile: true,
+      overrideConfig: [...(createZeroConfig(plugin as never) as Linter.Config[]), { files: LINTED_FILES, languageOptions: { parser: parser as unknown as Linter.Parser } }],
+      cwd: '/',
+    });
+    const examples = fs.readdirSync(path.join(REPO, 'examples')).filter((file) => /\.[cm]?[jt]s$/.test(file));
+    assert.ok(examples.length >= 5);
+    for (const example of examples) {
+      const filePath = path.join('/virtual', example);
+      let text = fs.readFileSync(path.join(REPO, 'examples', example), 'utf8');
+      for (let step = 0; step < 6; step++) {
+        const [expected] = await stock.lintText(text, { filePath });
+        const [actual] = await withParser.lintText(text, { filePath });
+        assert.deepEqual(actual!.messages, expected!.messages, `${example}, step ${step}`);
+        // Move a line: every statement after it shifts, some change.
+        const lines = text.split('\n');
+        const at = Math.floor(((step + 1) * lines.length) / 8);
+        lines.splice(at, 0, step % 2 ? '' : '  ');
+        text = lines.join('\n');
+      }
+    }
+    assert.ok(parser.stats.incremental > examples.length, `${parser.stats.incremental} incremental parses`);
+  });
+
+  describe('helpers', () => {
+    it('changedRange finds the one range that differs', () => {
+      assert.deepEqual(changedRange('abcdef', 'abXYef'), { start: 2, oldEnd: 4, newEnd: 4 });
+      assert.deepEqual(changedRange('aaaa', 'aaaaa'), { start: 4, oldEnd: 4, newEnd: 5 });
+      assert.deepEqual(changedRange('same', 'same'), { start: 4, oldEnd: 4, newEnd: 4 });
+    });
+
+    it('endOf counts line breaks as TypeScript does (CRLF once; CR, LF, U+2028, U+2029)', () => {
+      assert.deepEqual(endOf('a\r\nb\rc\nd\u2028e\u2029fg', { line: 3, column: 5 }), { line: 8, column: 2 });
+      assert.deepEqual(endOf('ab', { line: 3, column: 5 }), { line: 3, column: 7 });
+    });
+
+    it('isHardTerminated: only `;` and the `}` of a declaration or block end a statement for good', () => {
+      const cases: [string, boolean][] = [
+        ['const a = 1;', true],
+        ['const a = 1', false],
+        ['function f() {}', true],
+        ['export default function () {}', true],
+        ['export default {}', false],
+        ['let f = function () {}', false],
+        ['class A {}', true],
+        ['if (a) {} else {}', true],
+        ['if (a) b = function () {}', false],
+        ['for (;;) {}', true],
+        ['do {} while (a)', false],
+        ['type A = {}', false],
+        ['interface I {}', true],
+      ];
+      for (const [code, expected] of cases) {
+        const statement = tsParser.parseForESLint(code, optionsFor('/virtual/hard.ts')).ast.body[0]!;
+        assert.equal(isHardTerminated(statement, code), expected, code);
+      }
+    });
+  });
+});
