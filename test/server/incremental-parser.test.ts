@@ -40,7 +40,7 @@ function outcomeOf(parse: () => ReturnType<typeof tsParser.parseForESLint>): Out
 
 /** Real sources of different styles: our rules and CLI (semicolons), examples, and a semicolon-free, JSX, decorator and directive mix. */
 const CORPUS: { name: string; text: string }[] = [
-  ...['rules/src/util/race.ts', 'rules/src/cli/format.ts', 'server/src/queue.ts', 'runtime/src/channel.ts', 'examples/races.ts']
+  ...['rules/src/util/race.ts', 'rules/src/cli/format.ts', 'rules/src/rules/no-race-leak.ts', 'server/src/queue.ts', 'runtime/src/channel.ts', 'examples/races.ts']
     .filter((relative) => fs.existsSync(path.join(REPO, relative)))
     .map((relative) => ({ name: relative, text: fs.readFileSync(path.join(REPO, relative), 'utf8') })),
   {
@@ -132,13 +132,23 @@ describe('incremental parser (language server, embedded config)', () => {
     assert.equal(parser.stats.incremental, 1);
     assert.ok(parser.stats.reparsedCharacters < text.length / 20, `re-parsed ${parser.stats.reparsedCharacters} of ${text.length} characters`);
 
+    // Inside a method of a big class (one top-level statement): a statement or two of the method.
+    const methods = Array.from({ length: 50 }, (_, index) => `  async load${index}(url: string): Promise<unknown> {\n    const response = await fetch(url);\n    return response.json();\n  }\n`);
+    const classText = `export class Loader {\n${methods.join('\n')}}\n`;
+    const classPath = '/virtual/class.ts';
+    parser.parseForESLint(classText, optionsFor(classPath));
+    const reparsedBefore = parser.stats.reparsedCharacters;
+    parser.parseForESLint(classText.replace('const response = await fetch(url);\n    return response.json();\n  }\n\n  async load26', 'const response = await fetch(url, { signal });\n    return response.json();\n  }\n\n  async load26'), optionsFor(classPath));
+    assert.equal(parser.stats.incremental, 2);
+    assert.ok(parser.stats.reparsedCharacters - reparsedBefore < classText.length / 10, `re-parsed ${parser.stats.reparsedCharacters - reparsedBefore} of ${classText.length} characters`);
+
     // A syntax error is reported by the full parse (the same error as without the cache)...
     const broken = text.replace('const response = await fetch(url);', 'const response = await fetch(url;');
     assert.throws(() => parser.parseForESLint(broken, optionsFor(filePath)), /expected/);
     assert.equal(parser.stats.full['syntax-error'], 1);
     // ...and the next edit is still incremental, against the last text that parsed.
     parser.parseForESLint(`${text}\n`, optionsFor(filePath));
-    assert.equal(parser.stats.incremental, 2);
+    assert.equal(parser.stats.incremental, 3);
     // An edit across most of the file is parsed in full.
     parser.parseForESLint(text.replaceAll('fetch(url)', 'fetch(new URL(url))'), optionsFor(filePath));
     assert.equal(parser.stats.full['too-large'], 1);

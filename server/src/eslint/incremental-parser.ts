@@ -28,7 +28,6 @@ import { visitorKeys } from '@typescript-eslint/visitor-keys';
 
 type ParserOptions = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
 type ParseResult = ReturnType<typeof tsParser.parseForESLint>;
-type Statement = TSESTree.ProgramStatement;
 
 interface CachedParse {
   key: string;
@@ -127,80 +126,261 @@ function optionsKey(options: ParserOptions): string {
   return JSON.stringify(rest);
 }
 
+type Change = { start: number; oldEnd: number; newEnd: number };
+type Reparsed = { ast: TSESTree.Program; reparsed: number };
+/** A node whose body is a list of statements or class members, between braces (or the whole file). */
+type ListContainer = TSESTree.Program | TSESTree.BlockStatement | TSESTree.ClassBody | TSESTree.TSModuleBlock;
+type Element = TSESTree.Node;
+
+function isListContainer(node: TSESTree.Node): node is ListContainer {
+  return node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'ClassBody' || node.type === 'TSModuleBlock';
+}
+
 /**
- * The new AST from the previous one and the new text, or the reason to parse in full. Nothing of
- * the previous AST is modified before the new window parsed cleanly and passed every check.
+ * The new AST from the previous one and the new text, or the reason to parse in full. The window
+ * is first sought in the innermost statement or class-member list around the change (an edit in
+ * a method re-parses a statement or two of it), then among the top-level statements. Nothing of
+ * the previous AST is modified before a window parsed cleanly and passed every check.
  */
-function reparse(previous: CachedParse, text: string, options: ParserOptions): { ast: TSESTree.Program; reparsed: number } | FullParseReason {
+function reparse(previous: CachedParse, text: string, options: ParserOptions): Reparsed | FullParseReason {
+  const program = previous.ast;
+  if (text === previous.text) return { ast: { ...program }, reparsed: 0 };
+  const change = changedRange(previous.text, text);
+  const path = pathTo(program, change);
+  let innermost = path.length - 1;
+  while (!isListContainer(path[innermost]!)) innermost--;
+  if (innermost > 0) {
+    const nested = reparseList(previous, text, options, change, path.slice(0, innermost + 1));
+    if (typeof nested !== 'string') return nested;
+  }
+  return reparseList(previous, text, options, change, [program]);
+}
+
+/**
+ * The nodes from the program down to the deepest one that holds the change strictly inside it; a
+ * list container is only entered when the change lies between its braces.
+ */
+function pathTo(program: TSESTree.Program, { start, oldEnd }: Change): TSESTree.Node[] {
+  const path: TSESTree.Node[] = [program];
+  for (let node: TSESTree.Node | undefined = program; node; ) {
+    let next: TSESTree.Node | undefined;
+    for (const child of childrenOf(node)) {
+      if (child.range[0] < start && oldEnd < child.range[1]) {
+        next = child;
+        break;
+      }
+    }
+    if (next) path.push(next);
+    node = next;
+  }
+  return path;
+}
+
+function childrenOf(node: TSESTree.Node): TSESTree.Node[] {
+  const children: TSESTree.Node[] = [];
+  for (const key of visitorKeys[node.type] ?? []) {
+    const value = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const element of value) if (element) children.push(element as TSESTree.Node);
+    } else if (value && typeof value === 'object') children.push(value as TSESTree.Node);
+  }
+  return children;
+}
+
+/**
+ * Re-parses a window of the list of `path`'s last node (a list container) around the change.
+ * Top-level windows are parsed on their own; nested ones inside a skeleton of their ancestors (see
+ * {@link skeleton}), so `await`, `yield`, `return`, class members and labels parse as in place.
+ */
+function reparseList(previous: CachedParse, text: string, options: ParserOptions, change: Change, path: TSESTree.Node[]): Reparsed | FullParseReason {
   const oldText = previous.text;
   const program = previous.ast;
-  const body = program.body;
-  if (text === oldText) return { ast: { ...program }, reparsed: 0 };
-  const { start, oldEnd, newEnd } = changedRange(oldText, text);
-  const delta = newEnd - oldEnd;
+  const container = path.at(-1) as ListContainer;
+  const list = container.body as Element[];
+  const nested = container !== program;
+  const { start, oldEnd } = change;
+  const delta = change.newEnd - change.oldEnd;
+  // The list's inside: between the braces of a block, class body or namespace; the whole file for the program.
+  const inside = nested ? { start: container.range[0] + 1, end: container.range[1] - 1 } : { start: 0, end: oldText.length };
+  const insideLoc = nested
+    ? { start: { line: container.loc.start.line, column: container.loc.start.column + 1 }, end: { line: container.loc.end.line, column: container.loc.end.column - 1 } }
+    : { start: { line: 1, column: 0 }, end: program.loc.end };
 
-  // Statements the edit touches (an edit at a statement's edge counts as touching it).
-  let first = lowerBound(body, (statement) => statement.range[1] >= start);
-  let last = lowerBound(body, (statement) => statement.range[0] > oldEnd); // exclusive
-  // The statement before the window must not be able to continue into it.
-  while (first > 0 && !isHardTerminated(body[first - 1]!, oldText)) first--;
+  // Elements the change touches (a change at an element's edge counts as touching it).
+  let first = lowerBound(list, (element) => element.range[1] >= start);
+  let last = lowerBound(list, (element) => element.range[0] > oldEnd); // exclusive
+  // The element before the window must not be able to continue into it.
+  while (first > 0 && !isHardTerminated(list[first - 1]!, oldText)) first--;
 
   for (;;) {
-    // The window runs from the end of the statement before it to the start of the one after it,
-    // so the comments and blank lines between statements are re-read with it.
-    const windowStart = first > 0 ? body[first - 1]!.range[1] : 0;
-    const windowStartLoc = first > 0 ? body[first - 1]!.loc.end : { line: 1, column: 0 };
-    const oldWindowEnd = last < body.length ? body[last]!.range[0] : oldText.length;
-    const oldWindowEndLoc = last < body.length ? body[last]!.loc.start : program.loc.end;
+    // The window runs from the end of the element before it to the start of the one after it, so
+    // the comments and blank lines between elements are re-read with it.
+    const windowStart = first > 0 ? list[first - 1]!.range[1] : inside.start;
+    const windowStartLoc = first > 0 ? list[first - 1]!.loc.end : insideLoc.start;
+    const oldWindowEnd = last < list.length ? list[last]!.range[0] : inside.end;
+    const oldWindowEndLoc = last < list.length ? list[last]!.loc.start : insideLoc.end;
     const newWindowEnd = oldWindowEnd + delta;
-    if (newWindowEnd - windowStart > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
+    // Whether a string statement is a directive depends on what precedes it in its list.
+    if (list.slice(first, last + 1).some(isPossibleDirective)) return 'directive';
 
-    // The window starts at a token boundary after a hard-terminated statement (or at the start of
-    // the file): parsed on its own it yields what it yields in place, offset by its start.
-    const windowText = text.slice(windowStart, newWindowEnd);
-    let parsed: TSESTree.Program;
-    try {
-      parsed = tsParser.parseForESLint(windowText, { ...options, preserveNodeMaps: false }).ast;
-    } catch {
-      return 'syntax-error';
+    let elements: Element[];
+    let tokens: TSESTree.Token[];
+    let comments: TSESTree.Comment[];
+    let reparsed: number;
+    if (!nested) {
+      if (newWindowEnd - windowStart > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
+      // A top-level window starts at a token boundary after a hard-terminated statement (or at the
+      // start of the file): parsed on its own it yields what it yields in place, offset by its start.
+      const windowText = text.slice(windowStart, newWindowEnd);
+      let parsed: TSESTree.Program;
+      try {
+        parsed = tsParser.parseForESLint(windowText, { ...options, preserveNodeMaps: false }).ast;
+      } catch {
+        return 'syntax-error';
+      }
+      const toAbsolute = createShift(windowStart, 1, windowStartLoc.line - 1, windowStartLoc.column);
+      for (const element of parsed.body) shiftTree(element, toAbsolute);
+      for (const token of parsed.tokens ?? []) toAbsolute(token);
+      for (const comment of parsed.comments ?? []) toAbsolute(comment);
+      elements = parsed.body;
+      tokens = parsed.tokens ?? [];
+      comments = parsed.comments ?? [];
+      reparsed = windowText.length;
+    } else {
+      const frame = skeleton(text, path, first, last, oldWindowEnd, delta);
+      if (frame.kept > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
+      let parsed: TSESTree.Program;
+      try {
+        parsed = tsParser.parseForESLint(frame.text, { ...options, preserveNodeMaps: false }).ast;
+      } catch {
+        return 'syntax-error';
+      }
+      const counterpart = locate(parsed, container.type, container.range[0], container.range[1] + delta);
+      if (!counterpart) return 'invalid-splice';
+      elements = [];
+      for (const element of counterpart.body as Element[]) {
+        if (element.range[0] >= windowStart && element.range[1] <= newWindowEnd) elements.push(element);
+        // Only kept directives may lie outside the window, before it.
+        else if (!(element.range[1] <= windowStart && isPossibleDirective(element))) return 'invalid-splice';
+      }
+      // A comment or template opened in the window must close in it (else it swallowed what follows).
+      if (straddles(parsed.tokens ?? [], windowStart, newWindowEnd) || straddles(parsed.comments ?? [], windowStart, newWindowEnd)) return 'invalid-splice';
+      tokens = within(parsed.tokens ?? [], windowStart, newWindowEnd);
+      comments = within(parsed.comments ?? [], windowStart, newWindowEnd);
+      reparsed = frame.kept;
     }
-    const statements = parsed.body;
-    if (statements.some(isPossibleDirective)) return 'directive';
-    const lastNew = statements.at(-1);
-    // The last new statement could run into the next one: take that one into the window too.
-    if (last < body.length && lastNew && !isHardTerminated(lastNew, windowText)) {
+
+    if (elements.some(isPossibleDirective)) return 'directive';
+    const lastNew = elements.at(-1);
+    // The last new element could run into the next one: take that one into the window too.
+    if (last < list.length && lastNew && !isHardTerminated(lastNew, text)) {
       last++;
       continue;
     }
 
-    const toAbsolute = createShift(windowStart, 1, windowStartLoc.line - 1, windowStartLoc.column);
-    for (const statement of statements) shiftTree(statement, toAbsolute);
-    for (const token of parsed.tokens ?? []) toAbsolute(token);
-    for (const comment of parsed.comments ?? []) toAbsolute(comment);
-
-    const windowEndLoc = endOf(windowText, windowStartLoc);
-    const after = body.slice(last);
-    const tokens = splice(program.tokens ?? [], parsed.tokens ?? [], windowStart, oldWindowEnd);
-    const comments = splice(program.comments ?? [], parsed.comments ?? [], windowStart, oldWindowEnd);
-    let programEnd = program.loc.end;
-    if (delta !== 0 || windowEndLoc.line !== oldWindowEndLoc.line || windowEndLoc.column !== oldWindowEndLoc.column) {
-      const toShifted = createShift(delta, oldWindowEndLoc.line, windowEndLoc.line - oldWindowEndLoc.line, windowEndLoc.column - oldWindowEndLoc.column);
-      for (const statement of after) shiftTree(statement, toShifted);
-      for (const token of tokens.shiftedFrom) toShifted(token);
-      for (const comment of comments.shiftedFrom) toShifted(comment);
-      programEnd = shiftPosition(programEnd, oldWindowEndLoc.line, windowEndLoc.line - oldWindowEndLoc.line, windowEndLoc.column - oldWindowEndLoc.column);
+    const windowEndLoc = endOf(text.slice(windowStart, newWindowEnd), windowStartLoc);
+    const after = list.slice(last);
+    const splicedTokens = splice(program.tokens ?? [], tokens, windowStart, oldWindowEnd);
+    const splicedComments = splice(program.comments ?? [], comments, windowStart, oldWindowEnd);
+    const lines = windowEndLoc.line - oldWindowEndLoc.line;
+    const columns = windowEndLoc.column - oldWindowEndLoc.column;
+    const moved = delta !== 0 || lines !== 0 || columns !== 0;
+    const toShifted = createShift(delta, oldWindowEndLoc.line, lines, columns);
+    if (moved) {
+      for (const element of after) shiftTree(element, toShifted);
+      for (const token of splicedTokens.shiftedFrom) toShifted(token);
+      for (const comment of splicedComments.shiftedFrom) toShifted(comment);
+    }
+    if (nested) {
+      // Ancestors end after the window: their ends move; their later children move entirely.
+      for (let index = path.length - 2; index >= 0; index--) {
+        const ancestor = path[index]!;
+        if (moved) for (const child of childrenOf(ancestor)) if (child.range[0] >= oldWindowEnd) shiftTree(child, toShifted);
+      }
+      if (moved) {
+        for (const ancestor of path.slice(1)) {
+          ancestor.range = [ancestor.range[0], ancestor.range[1] + delta];
+          ancestor.loc = { start: ancestor.loc.start, end: shiftPosition(ancestor.loc.end, oldWindowEndLoc.line, lines, columns) };
+        }
+      }
+      (container as { body: Element[] }).body = [...list.slice(0, first), ...elements, ...after];
     }
     const ast = {
       ...program,
-      body: [...body.slice(0, first), ...statements, ...after],
-      tokens: tokens.items,
-      comments: comments.items,
+      body: nested ? [...program.body] : [...list.slice(0, first), ...elements, ...after],
+      tokens: splicedTokens.items,
+      comments: splicedComments.items,
       range: [0, text.length],
-      loc: { start: { line: 1, column: 0 }, end: programEnd },
+      loc: { start: { line: 1, column: 0 }, end: moved ? shiftPosition(program.loc.end, oldWindowEndLoc.line, lines, columns) : program.loc.end },
     } as TSESTree.Program;
     delete (ast as { parent?: unknown }).parent;
-    return { ast, reparsed: windowText.length };
+    return { ast, reparsed };
   }
+}
+
+/**
+ * The new text reduced to what a nested window needs to parse as it does in place: the window, and
+ * around it its ancestors' own tokens (function heads, `class`, `async`, labels). Sibling
+ * statements and class members are blanked; sibling expressions and object properties become `_`
+ * (an identifier fits wherever they stood); other siblings (patterns, types, keys) stay. Offsets and
+ * line breaks are kept, so the parse comes out in the file's coordinates. `kept` counts the
+ * characters that were not blanked: the cost of the parse.
+ */
+function skeleton(text: string, path: TSESTree.Node[], first: number, last: number, oldWindowEnd: number, delta: number): { text: string; kept: number } {
+  type Cut = { start: number; end: number; placeholder: boolean };
+  const cuts: Cut[] = [];
+  const toNew = (offset: number): number => (offset >= oldWindowEnd ? offset + delta : offset);
+  const cut = (node: TSESTree.Node, placeholder: boolean): void => {
+    cuts.push({ start: toNew(node.range[0]), end: toNew(node.range[1]), placeholder });
+  };
+  const container = path.at(-1) as ListContainer;
+  (container.body as Element[]).forEach((element, index) => {
+    if ((index < first || index >= last) && !isPossibleDirective(element)) cut(element, false);
+  });
+  for (let index = 0; index < path.length - 1; index++) {
+    const ancestor = path[index]!;
+    const onPath = path[index + 1]!;
+    for (const child of childrenOf(ancestor)) {
+      if (child === onPath) continue;
+      if (isListContainer(ancestor)) {
+        if (!isPossibleDirective(child)) cut(child, false);
+      } else if (ancestor.type === 'ObjectExpression' || child.type.endsWith('Expression')) cut(child, true);
+    }
+  }
+  cuts.sort((a, b) => a.start - b.start);
+  let result = '';
+  let position = 0;
+  let kept = 0;
+  for (const { start, end, placeholder } of cuts) {
+    result += text.slice(position, start);
+    kept += start - position;
+    result += placeholder ? `_${blank(text.slice(start + 1, end))}` : blank(text.slice(start, end));
+    position = end;
+  }
+  result += text.slice(position);
+  kept += text.length - position;
+  return { text: result, kept };
+}
+
+/** The node of `type` spanning exactly `[start, end)`, found by descending through the nodes that hold it. */
+function locate(root: TSESTree.Node, type: string, start: number, end: number): TSESTree.Node & { body: unknown } | undefined {
+  for (let node: TSESTree.Node | undefined = root; node; ) {
+    if (node.type === type && node.range[0] === start && node.range[1] === end) return node as TSESTree.Node & { body: unknown };
+    node = childrenOf(node).find((child) => child.range[0] <= start && end <= child.range[1]);
+  }
+  return undefined;
+}
+
+function straddles(items: readonly { range: [number, number] }[], start: number, end: number): boolean {
+  return items.some((item) => (item.range[0] < start && item.range[1] > start) || (item.range[0] < end && item.range[1] > end));
+}
+
+function within<T extends { range: [number, number] }>(items: readonly T[], start: number, end: number): T[] {
+  return items.slice(lowerBound(items, (item) => item.range[0] >= start), lowerBound(items, (item) => item.range[1] > end));
+}
+
+function blank(text: string): string {
+  return text.replace(/[^\r\n\u2028\u2029]+/g, (run) => ' '.repeat(run.length));
 }
 
 /** The one contiguous range where the texts differ: `[start, oldEnd)` became `[start, newEnd)`. */
@@ -231,7 +411,11 @@ export function isHardTerminated(statement: TSESTree.Node, text: string): boolea
     case 'BlockStatement':
     case 'SwitchStatement':
     case 'TryStatement':
+    case 'StaticBlock':
       return true;
+    case 'MethodDefinition':
+      // A method with a body; an overload signature without `;` is not.
+      return statement.value.body != null;
     case 'ExportNamedDeclaration':
     case 'ExportDefaultDeclaration':
       return statement.declaration !== null && isHardTerminated(statement.declaration, text);
@@ -250,7 +434,7 @@ export function isHardTerminated(statement: TSESTree.Node, text: string): boolea
 }
 
 /** A string expression statement: a directive at the top of a program, so its meaning depends on its position. */
-function isPossibleDirective(statement: Statement): boolean {
+function isPossibleDirective(statement: TSESTree.Node): boolean {
   return statement.type === 'ExpressionStatement' && statement.expression.type === 'Literal' && typeof statement.expression.value === 'string';
 }
 
