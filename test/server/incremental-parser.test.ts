@@ -121,6 +121,44 @@ describe('incremental parser (language server, embedded config)', () => {
     assert.ok(incremental > 200, `only ${incremental} incremental parses`);
   });
 
+  it('matches full parses where a window could be read differently in place (cases from review)', () => {
+    const cases: { name: string; before: string; after: string; file?: string; sourceType?: 'script' }[] = [
+      { name: 'a line comment at the window end swallows the next statement', before: 'a; b;', after: 'a;// b;' },
+      { name: 'a line comment swallows part of the next statement (then the file does not parse)', before: 'a; f(1,\n2);', after: 'a;// f(1,\n2);' },
+      { name: 'a #! line swallows the next statement', before: 'try {} catch {}@dec export class EK {}\nfunction ov(): void;\r', after: '#!/bin/sh try {} catch {}@dec export class EK {}\nfunction ov(): void;\r' },
+      { name: 'a string statement after the window joins the directive prologue', before: 'a;\n"use strict";\nb;', after: '\n"use strict";\nb;' },
+      { name: 'a string statement after the window becomes a directive', before: '"use strict";\nx;\n"b";', after: '"use strict";\n\n"b";' },
+      { name: 'a statement before a directive takes its status away', before: '/*c*/\n"use strict"; b;', after: '/*c*/a;\n"use strict"; b;' },
+      { name: 'script: an import elsewhere makes `await` a keyword', before: 'import a from "a";\nb;\n', after: 'import a from "a";\nawait (b);\n', file: 'a.cjs', sourceType: 'script' },
+      { name: 'script: `await = 1` is an error in a module', before: 'import a from "a";\nb = 1;', after: 'import a from "a";\nawait = 1;', file: 'a.cjs', sourceType: 'script' },
+      { name: 'a stray token before a top-level await statement is an error', before: 'x;\nawait (p);', after: 'x;\n)await (p);' },
+      { name: 'a stray token before a top-level await statement is an error (.js)', before: 'x;\nawait (p);', after: 'x;\n=>await (p);', file: 'a.js' },
+      { name: 'a nested window ending in a line comment', before: 'function f() {\n  a; b;\n}\n', after: 'function f() {\n  a;// b;\n}\n' },
+      { name: 'a nested window with an unclosed block comment', before: 'class A {\n  m() { a; }\n  n() { b; }\n}\n', after: 'class A {\n  m() { a; /* }\n  n() { b; }\n}\n' },
+    ];
+    for (const { name, before, after, file = 'a.ts', sourceType } of cases) {
+      const options = { ...optionsFor(`/virtual/review/${file}`), ...(sourceType ? { sourceType } : {}) };
+      const parser = createIncrementalParser();
+      parser.parseForESLint(before, options);
+      const expected = outcomeOf(() => tsParser.parseForESLint(after, { ...options, preserveNodeMaps: false }));
+      assert.deepEqual(outcomeOf(() => parser.parseForESLint(after, options)), expected, name);
+    }
+  });
+
+  it('keeps typescript-estree\'s deprecated aliases (copies, not children) in step with the nodes', () => {
+    const parser = createIncrementalParser();
+    const options = optionsFor('/virtual/aliases.ts');
+    const tail = 'enum E { A }\ntype M = { [K in keyof T]: 1 };\ntype I = import("x");\n';
+    parser.parseForESLint(`a;\n${tail}`, options);
+    type Loose = { body: { members: unknown; typeAnnotation: { typeParameter: unknown; argument: unknown } }[] };
+    const ast = parser.parseForESLint(`aa;\n${tail}`, options).ast as unknown as Loose;
+    assert.equal(parser.stats.incremental, 1);
+    const expected = tsParser.parseForESLint(`aa;\n${tail}`, { ...options, suppressDeprecatedPropertyWarnings: true }).ast as unknown as Loose;
+    assert.deepEqual(plain(ast.body[1]!.members), plain(expected.body[1]!.members));
+    assert.deepEqual(plain(ast.body[2]!.typeAnnotation.typeParameter), plain(expected.body[2]!.typeAnnotation.typeParameter));
+    assert.deepEqual(plain(ast.body[3]!.typeAnnotation.argument), plain(expected.body[3]!.typeAnnotation.argument));
+  });
+
   it('re-parses only the statements around a typical edit, and falls back to a full parse when it must', () => {
     const parser = createIncrementalParser();
     const filePath = '/virtual/stats.ts';

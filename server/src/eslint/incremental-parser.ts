@@ -1,6 +1,6 @@
 /**
  * An ESLint parser for the language server's embedded (syntactic) configuration that re-parses
- * only the top-level statements an edit touched and keeps the rest of the previous AST.
+ * only a window of statements around an edit and keeps the rest of the previous AST.
  *
  * A full typescript-estree parse of a 2,000-line file costs about 80 ms, half of it converting
  * tokens, and it runs on every keystroke; the rules themselves cost a few milliseconds. Editors send
@@ -8,15 +8,22 @@
  *
  * The result is meant to be exactly what `@typescript-eslint/parser` returns for the new text (the
  * same nodes, tokens, comments, ranges and locations; scope analysis is always redone on the whole
- * program). That holds because a top-level statement is parsed the same way wherever it sits, as
- * long as its neighbours cannot run into it. The window that is re-parsed is therefore widened
- * until the statement before it and the last statement in it are *hard-terminated*: they end with
- * `;`, or with the `}` of a declaration or block, so no automatic semicolon insertion decision
- * depends on the edited text. The window is parsed in place (everything outside it blanked to
- * spaces, line breaks kept), so ranges and locations come out absolute; the statements after the
- * window are shifted. Anything the argument does not cover (a syntax error, a directive, a window
- * that is most of the file, type-aware options) falls back to a full parse. A differential
- * property test (test/server/incremental-parser.test.ts) checks the claim against full parses.
+ * program). That holds because a statement (or class member) is parsed the same way wherever it
+ * sits in its list, as long as its neighbours cannot run into it and its ancestors are the same.
+ * The window is therefore widened until the element before it and the last element in it are
+ * *hard-terminated*: they end with `;`, or with the `}` of a declaration or block, so no automatic
+ * semicolon insertion depends on the edited text; and a line comment at its end takes the next
+ * element in. A top-level window is parsed on its own and offset into place; a window inside a
+ * block or class body is parsed inside a skeleton of the file (its ancestors' own tokens, siblings
+ * blanked or replaced by `_`, offsets and line breaks kept). Everything after the window is shifted.
+ * Whatever the argument does not cover falls back to a full parse: a syntax error anywhere in the
+ * window parse, a token outside every statement, a directive, a comment running out of the window,
+ * a window over half the file, `sourceType: 'script'` (where TypeScript decides from the whole file
+ * whether `await` is a keyword). A property test (test/server/incremental-parser.test.ts) compares
+ * results with full parses after random edit sequences on real files.
+ *
+ * The previous AST is handed over, not copied: after a successful re-parse its nodes after the
+ * window have moved. ESLint never keeps an AST across lints, so only the cache holds one.
  *
  * Only for our own embedded config: its rules never read the TS node maps without a program, so
  * node maps are not kept (they are empty in the services), which also halves the memory per AST.
@@ -37,7 +44,7 @@ interface CachedParse {
 }
 
 /** Why a parse was not incremental; counted in {@link IncrementalParserStats}. */
-export type FullParseReason = 'first' | 'syntax-error' | 'directive' | 'too-large' | 'options-changed' | 'invalid-splice';
+export type FullParseReason = 'first' | 'script' | 'syntax-error' | 'directive' | 'too-large' | 'options-changed' | 'invalid-splice';
 
 export interface IncrementalParserStats {
   incremental: number;
@@ -71,7 +78,7 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
 
   function full(code: string, options: ParserOptions, reason: FullParseReason, key?: string): ParseResult {
     stats.full[reason] = (stats.full[reason] ?? 0) + 1;
-    const result = tsParser.parseForESLint(code, { ...options, preserveNodeMaps: false });
+    const result = tsParser.parseForESLint(code, parseOptions(options));
     if (key !== undefined && options.filePath && code.length <= maxTextLength) remember(options.filePath, { key, text: code, ast: result.ast, services: result.services });
     return result;
   }
@@ -93,6 +100,7 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
       const previous = filePath ? cache.get(filePath) : undefined;
       if (!previous) return full(code, options, 'first', key);
       if (previous.key !== key) return full(code, options, 'options-changed', key);
+      if (normalisedSourceType(options) !== 'module') return full(code, options, 'script', key);
       stats.textCharacters += code.length;
       const attempt = reparse(previous, code, options);
       // On failure the previous entry stays: text with a syntax error (mid-typing) is not kept,
@@ -104,6 +112,14 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
       return { ast: attempt.ast, services: previous.services, scopeManager: analyze(attempt.ast, analyzeOptions(options)), visitorKeys } as ParseResult;
     },
   };
+}
+
+/**
+ * No node maps (see above), and no deprecation warnings: reading a deprecated alias (such as
+ * `TSEnumDeclaration.members`, a copy of `body.members`) is how shifting keeps it in step.
+ */
+function parseOptions(options: ParserOptions): ParserOptions {
+  return { ...options, preserveNodeMaps: false, suppressDeprecatedPropertyWarnings: true };
 }
 
 /** What @typescript-eslint/parser passes to scope analysis without a program. */
@@ -234,7 +250,7 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
       const windowText = text.slice(windowStart, newWindowEnd);
       let parsed: TSESTree.Program;
       try {
-        parsed = tsParser.parseForESLint(windowText, { ...options, preserveNodeMaps: false }).ast;
+        parsed = tsParser.parseForESLint(windowText, parseOptions(options)).ast;
       } catch {
         return 'syntax-error';
       }
@@ -246,12 +262,20 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
       tokens = parsed.tokens ?? [];
       comments = parsed.comments ?? [];
       reparsed = windowText.length;
+      // A line comment reaching the window's end ran into the next statement in the file (so
+      // does a `#!` line, which TypeScript keeps out of the comments).
+      const lastComment = comments.at(-1);
+      const shebangEnd = windowStart === 0 && text.startsWith('#!') ? text.search(/[\r\n\u2028\u2029]|$/) : -1;
+      if (last < list.length && ((lastComment?.type === 'Line' && lastComment.range[1] === newWindowEnd) || shebangEnd >= newWindowEnd)) {
+        last++;
+        continue;
+      }
     } else {
       const frame = skeleton(text, path, first, last, oldWindowEnd, delta);
       if (frame.kept > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
       let parsed: TSESTree.Program;
       try {
-        parsed = tsParser.parseForESLint(frame.text, { ...options, preserveNodeMaps: false }).ast;
+        parsed = tsParser.parseForESLint(frame.text, parseOptions(options)).ast;
       } catch {
         return 'syntax-error';
       }
@@ -263,6 +287,12 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
         // Only kept directives may lie outside the window, before it.
         else if (!(element.range[1] <= windowStart && isPossibleDirective(element))) return 'invalid-splice';
       }
+      // A line comment reaching past the window's end runs into the next element in the file.
+      const crossing = (parsed.comments ?? []).find((comment) => comment.range[0] < newWindowEnd && comment.range[1] > newWindowEnd);
+      if (crossing?.type === 'Line' && crossing.range[0] >= windowStart && last < list.length) {
+        last++;
+        continue;
+      }
       // A comment or template opened in the window must close in it (else it swallowed what follows).
       if (straddles(parsed.tokens ?? [], windowStart, newWindowEnd) || straddles(parsed.comments ?? [], windowStart, newWindowEnd)) return 'invalid-splice';
       tokens = within(parsed.tokens ?? [], windowStart, newWindowEnd);
@@ -271,6 +301,9 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
     }
 
     if (elements.some(isPossibleDirective)) return 'directive';
+    // TypeScript can drop the error for tokens before a statement it re-parses (top-level
+    // `await`); a full parse reports them. Every token must belong to an element.
+    if (hasStrayTokens(elements, tokens)) return 'syntax-error';
     const lastNew = elements.at(-1);
     // The last new element could run into the next one: take that one into the window too.
     if (last < list.length && lastNew && !isHardTerminated(lastNew, text)) {
@@ -369,6 +402,23 @@ function locate(root: TSESTree.Node, type: string, start: number, end: number): 
     node = childrenOf(node).find((child) => child.range[0] <= start && end <= child.range[1]);
   }
   return undefined;
+}
+
+function hasStrayTokens(elements: readonly Element[], tokens: readonly TSESTree.Token[]): boolean {
+  let index = 0;
+  for (const token of tokens) {
+    while (index < elements.length && elements[index]!.range[1] <= token.range[0]) index++;
+    const element = elements[index];
+    if (!element || token.range[0] < coveredStart(element)) return true;
+  }
+  return false;
+}
+
+/** Where an element's tokens begin: decorators of an exported class come before `export`. */
+function coveredStart(element: Element): number {
+  const declaration = (element as { declaration?: { decorators?: readonly TSESTree.Decorator[] } | null }).declaration;
+  const decorator = declaration?.decorators?.[0];
+  return decorator ? Math.min(element.range[0], decorator.range[0]) : element.range[0];
 }
 
 function straddles(items: readonly { range: [number, number] }[], start: number, end: number): boolean {
@@ -498,12 +548,32 @@ function createShift(offset: number, pivotLine: number, lines: number, columns: 
   };
 }
 
+/**
+ * typescript-estree's deprecated aliases that hold copies rather than the node's own children
+ * (getters over values converted a second time): they move with the node.
+ */
+function shiftDeprecatedCopies(node: TSESTree.Node, shift: (item: Located) => void): void {
+  switch (node.type) {
+    case 'TSEnumDeclaration':
+      for (const member of (node as unknown as { members: TSESTree.Node[] }).members) shiftTree(member, shift);
+      break;
+    case 'TSMappedType':
+      shiftTree((node as unknown as { typeParameter: TSESTree.Node }).typeParameter, shift);
+      break;
+    case 'TSImportType':
+      // Its `literal` is `source`, shifted as a child already.
+      shift((node as unknown as { argument: Located }).argument);
+      break;
+  }
+}
+
 /** Applies `shift` to a node and every node under it (children found through the visitor keys). */
 function shiftTree(root: TSESTree.Node, shift: (item: Located) => void): void {
   const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
     shift(node);
+    shiftDeprecatedCopies(node, shift);
     const keys = visitorKeys[node.type] ?? [];
     for (const key of keys) {
       const child = (node as unknown as Record<string, unknown>)[key];
