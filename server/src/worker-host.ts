@@ -27,7 +27,7 @@ export interface WorkerHostOptions {
 }
 
 /** Syntactic linting of one file needs a fraction of this; V8 grows the heap less eagerly under a lower limit. */
-export const INITIAL_HEAP_MB = 512;
+export const INITIAL_HEAP_MB = 1_024;
 /** A TypeScript program of a large project. */
 export const TYPE_AWARE_HEAP_MB = 2_048;
 export const MAX_HEAP_MB = 8_192;

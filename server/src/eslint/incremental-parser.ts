@@ -279,24 +279,34 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
       } catch {
         return 'syntax-error';
       }
-      const counterpart = locate(parsed, container.type, container.range[0], container.range[1] + delta);
+      // The skeleton is the top-level statement around the window, parsed on its own: its
+      // coordinates are relative to the statement's start until shifted below.
+      const { offset } = frame;
+      const relativeStart = windowStart - offset;
+      const relativeEnd = newWindowEnd - offset;
+      const counterpart = locate(parsed, container.type, container.range[0] - offset, container.range[1] + delta - offset);
       if (!counterpart) return 'invalid-splice';
       elements = [];
       for (const element of counterpart.body as Element[]) {
-        if (element.range[0] >= windowStart && element.range[1] <= newWindowEnd) elements.push(element);
+        if (element.range[0] >= relativeStart && element.range[1] <= relativeEnd) elements.push(element);
         // Only kept directives may lie outside the window, before it.
-        else if (!(element.range[1] <= windowStart && isPossibleDirective(element))) return 'invalid-splice';
+        else if (!(element.range[1] <= relativeStart && isPossibleDirective(element))) return 'invalid-splice';
       }
       // A line comment reaching past the window's end runs into the next element in the file.
-      const crossing = (parsed.comments ?? []).find((comment) => comment.range[0] < newWindowEnd && comment.range[1] > newWindowEnd);
-      if (crossing?.type === 'Line' && crossing.range[0] >= windowStart && last < list.length) {
+      const crossing = (parsed.comments ?? []).find((comment) => comment.range[0] < relativeEnd && comment.range[1] > relativeEnd);
+      if (crossing?.type === 'Line' && crossing.range[0] >= relativeStart && last < list.length) {
         last++;
         continue;
       }
       // A comment or template opened in the window must close in it (else it swallowed what follows).
-      if (straddles(parsed.tokens ?? [], windowStart, newWindowEnd) || straddles(parsed.comments ?? [], windowStart, newWindowEnd)) return 'invalid-splice';
-      tokens = within(parsed.tokens ?? [], windowStart, newWindowEnd);
-      comments = within(parsed.comments ?? [], windowStart, newWindowEnd);
+      if (straddles(parsed.tokens ?? [], relativeStart, relativeEnd) || straddles(parsed.comments ?? [], relativeStart, relativeEnd)) return 'invalid-splice';
+      tokens = within(parsed.tokens ?? [], relativeStart, relativeEnd);
+      comments = within(parsed.comments ?? [], relativeStart, relativeEnd);
+      const topStart = path[1]!.loc.start;
+      const toAbsolute = createShift(offset, 1, topStart.line - 1, topStart.column);
+      for (const element of elements) shiftTree(element, toAbsolute);
+      for (const token of tokens) toAbsolute(token);
+      for (const comment of comments) toAbsolute(comment);
       reparsed = frame.kept;
     }
 
@@ -352,14 +362,14 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
 }
 
 /**
- * The new text reduced to what a nested window needs to parse as it does in place: the window, and
- * around it its ancestors' own tokens (function heads, `class`, `async`, labels). Sibling
- * statements and class members are blanked; sibling expressions and object properties become `_`
- * (an identifier fits wherever they stood); other siblings (patterns, types, keys) stay. Offsets and
- * line breaks are kept, so the parse comes out in the file's coordinates. `kept` counts the
- * characters that were not blanked: the cost of the parse.
+ * The top-level statement around a nested window, reduced to what the window needs to parse as it
+ * does in place: the window, and around it its ancestors' own tokens (function heads, `class`,
+ * `async`, labels). Sibling statements and class members are blanked; sibling expressions and
+ * object properties become `_` (an identifier fits wherever they stood); other siblings
+ * (patterns, types, keys) stay. Line breaks are kept, so locations only need the statement's start
+ * added. `kept` counts the characters that were not blanked: the cost of the parse.
  */
-function skeleton(text: string, path: TSESTree.Node[], first: number, last: number, oldWindowEnd: number, delta: number): { text: string; kept: number } {
+function skeleton(text: string, path: TSESTree.Node[], first: number, last: number, oldWindowEnd: number, delta: number): { text: string; kept: number; offset: number } {
   type Cut = { start: number; end: number; placeholder: boolean };
   const cuts: Cut[] = [];
   const toNew = (offset: number): number => (offset >= oldWindowEnd ? offset + delta : offset);
@@ -370,7 +380,8 @@ function skeleton(text: string, path: TSESTree.Node[], first: number, last: numb
   (container.body as Element[]).forEach((element, index) => {
     if ((index < first || index >= last) && !isPossibleDirective(element)) cut(element, false);
   });
-  for (let index = 0; index < path.length - 1; index++) {
+  // From the top-level statement down: the program's other statements are not part of the text.
+  for (let index = 1; index < path.length - 1; index++) {
     const ancestor = path[index]!;
     const onPath = path[index + 1]!;
     for (const child of childrenOf(ancestor)) {
@@ -381,18 +392,21 @@ function skeleton(text: string, path: TSESTree.Node[], first: number, last: numb
     }
   }
   cuts.sort((a, b) => a.start - b.start);
+  const top = path[1]!;
+  const start = top.range[0];
+  const end = toNew(top.range[1]);
   let result = '';
-  let position = 0;
+  let position = start;
   let kept = 0;
-  for (const { start, end, placeholder } of cuts) {
-    result += text.slice(position, start);
-    kept += start - position;
-    result += placeholder ? `_${blank(text.slice(start + 1, end))}` : blank(text.slice(start, end));
-    position = end;
+  for (const cutOut of cuts) {
+    result += text.slice(position, cutOut.start);
+    kept += cutOut.start - position;
+    result += cutOut.placeholder ? `_${blank(text.slice(cutOut.start + 1, cutOut.end))}` : blank(text.slice(cutOut.start, cutOut.end));
+    position = cutOut.end;
   }
-  result += text.slice(position);
-  kept += text.length - position;
-  return { text: result, kept };
+  result += text.slice(position, end);
+  kept += end - position;
+  return { text: result, kept, offset: start };
 }
 
 /** The node of `type` spanning exactly `[start, end)`, found by descending through the nodes that hold it. */
