@@ -134,6 +134,9 @@ describe('incremental parser (language server, embedded config)', () => {
       { name: 'a stray token before a top-level await statement is an error', before: 'x;\nawait (p);', after: 'x;\n)await (p);' },
       { name: 'a stray token before a top-level await statement is an error (.js)', before: 'x;\nawait (p);', after: 'x;\n=>await (p);', file: 'a.js' },
       { name: 'a nested window ending in a line comment', before: 'function f() {\n  a; b;\n}\n', after: 'function f() {\n  a;// b;\n}\n' },
+      { name: 'top-level await: TypeScript parses the statement twice (an error only a full parse sees)', before: 'x = b; f(\'s\');', after: 'x = await /}}\'/; f(\'s\');' },
+      { name: 'top-level await in a block (nested window)', before: '{ b } f(\'s\');', after: '{ await /}}\'/ } f(\'s\');' },
+      { name: 'top-level await in a sibling of a nested window', before: 'for (await /}/;;) {\n  b;\n}\nf(\'s\');\n', after: 'for (await /}/;;) {\n  /*}*/\n}\nf(\'s\');\n' },
       { name: 'a nested window with an unclosed block comment', before: 'class A {\n  m() { a; }\n  n() { b; }\n}\n', after: 'class A {\n  m() { a; /* }\n  n() { b; }\n}\n' },
     ];
     for (const { name, before, after, file = 'a.ts', sourceType } of cases) {
@@ -149,6 +152,13 @@ describe('incremental parser (language server, embedded config)', () => {
     const parser = createIncrementalParser();
     const options = optionsFor('/virtual/aliases.ts');
     const tail = 'enum E { A }\ntype M = { [K in keyof T]: 1 };\ntype I = import("x");\n';
+    // An edit inside an enum member's function: the enum's deprecated `members` copy must follow.
+    const enumParser = createIncrementalParser();
+    const enumText = 'enum F { A = (function () { let x = 1; return x })(), B = 2 }\n';
+    enumParser.parseForESLint(enumText, options);
+    const enumAst = enumParser.parseForESLint(enumText.replace('x = 1', 'x = 12'), options).ast as unknown as { body: { members: unknown }[] };
+    const enumExpected = tsParser.parseForESLint(enumText.replace('x = 1', 'x = 12'), { ...options, suppressDeprecatedPropertyWarnings: true }).ast as unknown as { body: { members: unknown }[] };
+    assert.deepEqual(plain(enumAst.body[0]!.members), plain(enumExpected.body[0]!.members));
     parser.parseForESLint(`a;\n${tail}`, options);
     type Loose = { body: { members: unknown; typeAnnotation: { typeParameter: unknown; argument: unknown } }[] };
     const ast = parser.parseForESLint(`aa;\n${tail}`, options).ast as unknown as Loose;

@@ -41,10 +41,12 @@ interface CachedParse {
   text: string;
   ast: TSESTree.Program;
   services: ParseResult['services'];
+  /** The program has an `await` outside functions (see {@link hasAwaitOutsideFunctions}). */
+  topLevelAwait: boolean;
 }
 
 /** Why a parse was not incremental; counted in {@link IncrementalParserStats}. */
-export type FullParseReason = 'first' | 'script' | 'syntax-error' | 'directive' | 'too-large' | 'options-changed' | 'invalid-splice';
+export type FullParseReason = 'first' | 'script' | 'top-level-await' | 'syntax-error' | 'directive' | 'too-large' | 'options-changed' | 'invalid-splice';
 
 export interface IncrementalParserStats {
   incremental: number;
@@ -79,7 +81,7 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
   function full(code: string, options: ParserOptions, reason: FullParseReason, key?: string): ParseResult {
     stats.full[reason] = (stats.full[reason] ?? 0) + 1;
     const result = tsParser.parseForESLint(code, parseOptions(options));
-    if (key !== undefined && options.filePath && code.length <= maxTextLength) remember(options.filePath, { key, text: code, ast: result.ast, services: result.services });
+    if (key !== undefined && options.filePath && code.length <= maxTextLength) remember(options.filePath, { key, text: code, ast: result.ast, services: result.services, topLevelAwait: hasAwaitOutsideFunctions(result.ast.body) });
     return result;
   }
 
@@ -101,6 +103,7 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
       if (!previous) return full(code, options, 'first', key);
       if (previous.key !== key) return full(code, options, 'options-changed', key);
       if (normalisedSourceType(options) !== 'module') return full(code, options, 'script', key);
+      if (previous.topLevelAwait) return full(code, options, 'top-level-await', key);
       stats.textCharacters += code.length;
       const attempt = reparse(previous, code, options);
       // On failure the previous entry stays: text with a syntax error (mid-typing) is not kept,
@@ -108,7 +111,7 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
       if (typeof attempt === 'string') return full(code, options, attempt, key);
       stats.incremental++;
       stats.reparsedCharacters += attempt.reparsed;
-      remember(filePath!, { key, text: code, ast: attempt.ast, services: previous.services });
+      remember(filePath!, { key, text: code, ast: attempt.ast, services: previous.services, topLevelAwait: false });
       return { ast: attempt.ast, services: previous.services, scopeManager: analyze(attempt.ast, analyzeOptions(options)), visitorKeys } as ParseResult;
     },
   };
@@ -165,7 +168,8 @@ function reparse(previous: CachedParse, text: string, options: ParserOptions): R
   const path = pathTo(program, change);
   let innermost = path.length - 1;
   while (!isListContainer(path[innermost]!)) innermost--;
-  if (innermost > 0) {
+  // An enum keeps a second copy of its members (the deprecated `members`), out of reach of a splice inside it.
+  if (innermost > 0 && !path.some((node) => node.type === 'TSEnumDeclaration')) {
     const nested = reparseList(previous, text, options, change, path.slice(0, innermost + 1));
     if (typeof nested !== 'string') return nested;
   }
@@ -311,6 +315,9 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
     }
 
     if (elements.some(isPossibleDirective)) return 'directive';
+    // TypeScript parses a top-level statement with `await` twice, and what its first pass makes of
+    // the rest of the file can survive: a file with an `await` outside functions is parsed in full.
+    if (!path.some(isFunction) && hasAwaitOutsideFunctions(elements)) return 'top-level-await';
     // TypeScript can drop the error for tokens before a statement it re-parses (top-level
     // `await`); a full parse reports them. Every token must belong to an element.
     if (hasStrayTokens(elements, tokens)) return 'syntax-error';
@@ -416,6 +423,27 @@ function locate(root: TSESTree.Node, type: string, start: number, end: number): 
     node = childrenOf(node).find((child) => child.range[0] <= start && end <= child.range[1]);
   }
   return undefined;
+}
+
+function isFunction(node: TSESTree.Node): boolean {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+/**
+ * An `await` (expression, identifier, `for await`, `await using`) outside any function: the
+ * statements TypeScript parses twice. Class bodies count (conservatively).
+ */
+export function hasAwaitOutsideFunctions(nodes: readonly TSESTree.Node[]): boolean {
+  const stack = [...nodes];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isFunction(node)) continue;
+    if (node.type === 'AwaitExpression' || (node.type === 'Identifier' && node.name === 'await')) return true;
+    if (node.type === 'ForOfStatement' && node.await) return true;
+    if (node.type === 'VariableDeclaration' && node.kind === 'await using') return true;
+    stack.push(...childrenOf(node));
+  }
+  return false;
 }
 
 function hasStrayTokens(elements: readonly Element[], tokens: readonly TSESTree.Token[]): boolean {
