@@ -137,6 +137,7 @@ describe('incremental parser (language server, embedded config)', () => {
       { name: 'top-level await: TypeScript parses the statement twice (an error only a full parse sees)', before: 'x = b; f(\'s\');', after: 'x = await /}}\'/; f(\'s\');' },
       { name: 'top-level await in a block (nested window)', before: '{ b } f(\'s\');', after: '{ await /}}\'/ } f(\'s\');' },
       { name: 'top-level await in a sibling of a nested window', before: 'for (await /}/;;) {\n  b;\n}\nf(\'s\');\n', after: 'for (await /}/;;) {\n  /*}*/\n}\nf(\'s\');\n' },
+      { name: 'a node type without visitor keys (`x: ?? T`) moves with its window', before: 'const a = 1;\nfunction g(listener: T): void {\n  b;\n}\n', after: 'const a = 1;\nfunction g(listener:?? T): void {\n  b;\n}\n' },
       { name: 'a nested window with an unclosed block comment', before: 'class A {\n  m() { a; }\n  n() { b; }\n}\n', after: 'class A {\n  m() { a; /* }\n  n() { b; }\n}\n' },
     ];
     for (const { name, before, after, file = 'a.ts', sourceType } of cases) {

@@ -196,9 +196,24 @@ function pathTo(program: TSESTree.Program, { start, oldEnd }: Change): TSESTree.
   return path;
 }
 
+/**
+ * The keys holding a node's children: its visitor keys, or for a node type without any (such as
+ * the `TSJSDocNullableType` typescript-estree makes of `x: ?? T`) every property holding a node.
+ */
+function childKeys(node: TSESTree.Node): readonly string[] {
+  const keys = visitorKeys[node.type];
+  if (keys) return keys;
+  return Object.keys(node).filter((key) => {
+    if (key === 'parent') return false;
+    const value = (node as unknown as Record<string, unknown>)[key];
+    const sample: unknown = Array.isArray(value) ? value[0] : value;
+    return typeof sample === 'object' && sample !== null && typeof (sample as { type?: unknown }).type === 'string' && Array.isArray((sample as { range?: unknown }).range);
+  });
+}
+
 function childrenOf(node: TSESTree.Node): TSESTree.Node[] {
   const children: TSESTree.Node[] = [];
-  for (const key of visitorKeys[node.type] ?? []) {
+  for (const key of childKeys(node)) {
     const value = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(value)) {
       for (const element of value) if (element) children.push(element as TSESTree.Node);
@@ -616,7 +631,7 @@ function shiftTree(root: TSESTree.Node, shift: (item: Located) => void): void {
     const node = stack.pop()!;
     shift(node);
     shiftDeprecatedCopies(node, shift);
-    const keys = visitorKeys[node.type] ?? [];
+    const keys = childKeys(node);
     for (const key of keys) {
       const child = (node as unknown as Record<string, unknown>)[key];
       if (child === null || typeof child !== 'object') continue;
