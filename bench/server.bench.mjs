@@ -194,6 +194,34 @@ try {
     if (run >= 2) parseFreeTimes.push(performance.now() - start);
   }
 
+  // ---- Real files, in this process: stock ESLint against ESLint with the server's incremental
+  // parser, 30 edits each (a `;` before a statement, or a space), messages compared every time.
+  const { createIncrementalParser } = await import(pathToFileURL(path.join(repo, 'server', 'dist', 'eslint', 'incremental-parser.js')).href);
+  const incrementalParser = createIncrementalParser();
+  const withIncremental = new ESLint({ overrideConfigFile: true, overrideConfig: [...cli.createZeroConfig(plugin), { files: cli.LINTED_FILES, languageOptions: { parser: incrementalParser } }], cwd: '/' });
+  const realFiles = [];
+  for (const relative of ['rules/src/rules/no-unbounded-queue.ts', 'rules/src/util/shutdown.ts', 'server/src/server.ts']) {
+    const lines = fs.readFileSync(path.join(repo, relative), 'utf8').split('\n');
+    const filePath = path.join(dir, 'real', relative);
+    const statements = lines.map((line, index) => (/^\s+(const|let|return|if|for)\b/.test(line) ? index : -1)).filter((index) => index >= 0);
+    await withIncremental.lintText(lines.join('\n'), { filePath });
+    const stock = [];
+    const incremental = [];
+    for (let edit = 0; edit < 30; edit++) {
+      const line = statements[(edit * 7919) % statements.length];
+      lines[line] = (edit % 2 ? ' ' : ';') + lines[line];
+      const text = lines.join('\n');
+      let start = performance.now();
+      const [fast] = await withIncremental.lintText(text, { filePath });
+      incremental.push(performance.now() - start);
+      start = performance.now();
+      const [full] = await inProcess.lintText(text, { filePath });
+      stock.push(performance.now() - start);
+      if (JSON.stringify(fast.messages) !== JSON.stringify(full.messages)) throw new Error(`${relative}, edit ${edit}: the incremental parser changed ESLint's messages`);
+    }
+    realFiles.push({ relative, lines: lines.length, stock, incremental });
+  }
+
   // ---- RSS with 200 open documents (a fresh server, files of ~100 lines) ----
   const fresh = startServer();
   await fresh.init(null);
@@ -246,6 +274,12 @@ try {
   console.log(`| server RSS, 200 open documents (syntactic) | ${rss200.toFixed(0)} MB | < 250 MB |`);
   console.log(`| server RSS after the 50 edits of the 2,000-line file | ${rssAfterEdits.toFixed(0)} MB | |`);
   console.log(`| server RSS after type-aware run | ${typedRss.toFixed(0)} MB | |`);
+  console.log(`\nReal files in this process, 30 edits each, ESLint's messages identical with both parsers (${incrementalParser.stats.incremental} incremental parses, full: ${JSON.stringify(incrementalParser.stats.full)}):\n`);
+  console.log('| File | Lines | stock ESLint p50 / p95 | with the incremental parser p50 / p95 | ratio of p50s |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const { relative, lines, stock, incremental } of realFiles) {
+    console.log(`| ${relative} | ${lines} | ${ms(pct(stock, 50))} / ${ms(pct(stock, 95))} | ${ms(pct(incremental, 50))} / ${ms(pct(incremental, 95))} | ${(pct(stock, 50) / pct(incremental, 50)).toFixed(2)}x |`);
+  }
   console.log(`\nLoad average while measuring: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores.`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
