@@ -34,7 +34,6 @@ export const MAX_HEAP_MB = 8_192;
 
 interface InFlight {
   id: number;
-  filePath: string;
   message: LintRequest;
   /** Retried once on a bigger heap already. */
   retried: boolean;
@@ -101,7 +100,6 @@ export class WorkerHost {
       const message = { type: 'lint', id, ...request } satisfies ToWorker;
       this.#inFlight = {
         id,
-        filePath: request.filePath,
         message,
         retried: false,
         resolve,
@@ -157,7 +155,7 @@ export class WorkerHost {
       const cause = this.#lastError ? `${this.#lastError.message}` : `exit code ${code}; a plugin may have called process.exit()`;
       this.#lastError = undefined;
       this.#settle((entry) =>
-        entry.resolve(crashOutcome(`The lint worker stopped while linting ${entry.filePath} (${cause}). The server replaced it and keeps serving; this file is linted again when it or the config changes.`)),
+        entry.resolve(crashOutcome(`The lint worker stopped while linting ${entry.message.filePath} (${cause}). The server replaced it and keeps serving; this file is linted again when it or the config changes.`)),
       );
     });
     worker.unref();
@@ -174,7 +172,7 @@ export class WorkerHost {
     const entry = this.#inFlight;
     if (!entry || entry.retried) return false;
     this.#lastError = undefined;
-    this.#options.log('warn', `The lint worker ran out of its ${heapMb} MB heap while linting ${entry.filePath}; retrying on a worker with ${this.#heapLimitMb} MB.`);
+    this.#options.log('warn', `The lint worker ran out of its ${heapMb} MB heap while linting ${entry.message.filePath}; retrying on a worker with ${this.#heapLimitMb} MB.`);
     entry.retried = true;
     this.#ensureWorker().postMessage(entry.message);
     return true;

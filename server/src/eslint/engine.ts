@@ -68,10 +68,6 @@ export class LintEngine {
     this.#parser.clear();
   }
 
-  /** How the embedded config's parses went (incremental or full, and why). */
-  get parserStats(): IncrementalParser['stats'] {
-    return this.#parser.stats;
-  }
 
   /**
    * Lints `text` as the file `filePath`.

@@ -258,76 +258,47 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
     // Whether a string statement is a directive depends on what precedes it in its list.
     if (list.slice(first, last + 1).some(isPossibleDirective)) return 'directive';
 
-    let elements: Element[];
-    let tokens: TSESTree.Token[];
-    let comments: TSESTree.Comment[];
-    let reparsed: number;
-    if (!nested) {
-      if (newWindowEnd - windowStart > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
-      // A top-level window starts at a token boundary after a hard-terminated statement (or at the
-      // start of the file): parsed on its own it yields what it yields in place, offset by its start.
-      const windowText = text.slice(windowStart, newWindowEnd);
-      let parsed: TSESTree.Program;
-      try {
-        parsed = tsParser.parseForESLint(windowText, parseOptions(options)).ast;
-      } catch {
-        return 'syntax-error';
-      }
-      const toAbsolute = createShift(windowStart, 1, windowStartLoc.line - 1, windowStartLoc.column);
-      for (const element of parsed.body) shiftTree(element, toAbsolute);
-      for (const token of parsed.tokens ?? []) toAbsolute(token);
-      for (const comment of parsed.comments ?? []) toAbsolute(comment);
-      elements = parsed.body;
-      tokens = parsed.tokens ?? [];
-      comments = parsed.comments ?? [];
-      reparsed = windowText.length;
-      // A line comment reaching the window's end ran into the next statement in the file (so
-      // does a `#!` line, which TypeScript keeps out of the comments).
-      const lastComment = comments.at(-1);
-      const shebangEnd = windowStart === 0 && text.startsWith('#!') ? text.search(/[\r\n\u2028\u2029]|$/) : -1;
-      if (last < list.length && ((lastComment?.type === 'Line' && lastComment.range[1] === newWindowEnd) || shebangEnd >= newWindowEnd)) {
-        last++;
-        continue;
-      }
-    } else {
-      const frame = skeleton(text, path, first, last, oldWindowEnd, delta);
-      if (frame.kept > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
-      let parsed: TSESTree.Program;
-      try {
-        parsed = tsParser.parseForESLint(frame.text, parseOptions(options)).ast;
-      } catch {
-        return 'syntax-error';
-      }
-      // The skeleton is the top-level statement around the window, parsed on its own: its
-      // coordinates are relative to the statement's start until shifted below.
-      const { offset } = frame;
-      const relativeStart = windowStart - offset;
-      const relativeEnd = newWindowEnd - offset;
-      const counterpart = locate(parsed, container.type, container.range[0] - offset, container.range[1] + delta - offset);
-      if (!counterpart) return 'invalid-splice';
-      elements = [];
-      for (const element of counterpart.body as Element[]) {
-        if (element.range[0] >= relativeStart && element.range[1] <= relativeEnd) elements.push(element);
-        // Only kept directives may lie outside the window, before it.
-        else if (!(element.range[1] <= relativeStart && isPossibleDirective(element))) return 'invalid-splice';
-      }
-      // A line comment reaching past the window's end runs into the next element in the file.
-      const crossing = (parsed.comments ?? []).find((comment) => comment.range[0] < relativeEnd && comment.range[1] > relativeEnd);
-      if (crossing?.type === 'Line' && crossing.range[0] >= relativeStart && last < list.length) {
-        last++;
-        continue;
-      }
-      // A comment or template opened in the window must close in it (else it swallowed what follows).
-      if (straddles(parsed.tokens ?? [], relativeStart, relativeEnd) || straddles(parsed.comments ?? [], relativeStart, relativeEnd)) return 'invalid-splice';
-      tokens = within(parsed.tokens ?? [], relativeStart, relativeEnd);
-      comments = within(parsed.comments ?? [], relativeStart, relativeEnd);
-      const topStart = path[1]!.loc.start;
-      const toAbsolute = createShift(offset, 1, topStart.line - 1, topStart.column);
-      for (const element of elements) shiftTree(element, toAbsolute);
-      for (const token of tokens) toAbsolute(token);
-      for (const comment of comments) toAbsolute(comment);
-      reparsed = frame.kept;
+    // The text parsed starts at `offset`: the window itself at the top level (it starts at a token
+    // boundary after a hard-terminated statement, so it parses on its own as it does in place), or
+    // for a nested window the skeleton of the top-level statement around it.
+    const frame = nested
+      ? skeleton(text, path, first, last, oldWindowEnd, delta)
+      : { text: text.slice(windowStart, newWindowEnd), kept: newWindowEnd - windowStart, offset: windowStart };
+    if (frame.kept > text.length * MAX_WINDOW_SHARE && text.length > 2_000) return 'too-large';
+    let parsed: TSESTree.Program;
+    try {
+      parsed = tsParser.parseForESLint(frame.text, parseOptions(options)).ast;
+    } catch {
+      return 'syntax-error';
     }
+    const { offset } = frame;
+    const relativeStart = windowStart - offset;
+    const relativeEnd = newWindowEnd - offset;
+    const counterpart = nested ? locate(parsed, container.type, container.range[0] - offset, container.range[1] + delta - offset) : parsed;
+    if (!counterpart) return 'invalid-splice';
+    const elements: Element[] = [];
+    for (const element of counterpart.body as Element[]) {
+      if (element.range[0] >= relativeStart && element.range[1] <= relativeEnd) elements.push(element);
+      // Only kept directives may lie outside the window, before it.
+      else if (!(element.range[1] <= relativeStart && isPossibleDirective(element))) return 'invalid-splice';
+    }
+    // A line comment reaching the window's end runs into the next element in the file (so does a
+    // `#!` line, which TypeScript keeps out of the comments).
+    const runsOn = (parsed.comments ?? []).some((comment) => comment.type === 'Line' && comment.range[0] >= relativeStart && comment.range[0] < relativeEnd && comment.range[1] >= relativeEnd);
+    const shebangRunsOn = windowStart === 0 && text.startsWith('#!') && text.search(/[\r\n\u2028\u2029]|$/) >= newWindowEnd;
+    if (last < list.length && (runsOn || shebangRunsOn)) {
+      last++;
+      continue;
+    }
+    // A comment or template opened in the window must close in it (else it swallowed what follows).
+    if (straddles(parsed.tokens ?? [], relativeStart, relativeEnd) || straddles(parsed.comments ?? [], relativeStart, relativeEnd)) return 'invalid-splice';
+    const tokens = within(parsed.tokens ?? [], relativeStart, relativeEnd);
+    const comments = within(parsed.comments ?? [], relativeStart, relativeEnd);
+    const offsetLoc = nested ? path[1]!.loc.start : windowStartLoc;
+    const toAbsolute = createShift(offset, 1, offsetLoc.line - 1, offsetLoc.column);
+    for (const element of elements) shiftTree(element, toAbsolute);
+    for (const token of tokens) toAbsolute(token);
+    for (const comment of comments) toAbsolute(comment);
 
     if (elements.some(isPossibleDirective)) return 'directive';
     // TypeScript parses a top-level statement with `await` twice, and what its first pass makes of
@@ -355,31 +326,24 @@ function reparseList(previous: CachedParse, text: string, options: ParserOptions
       for (const element of after) shiftTree(element, toShifted);
       for (const token of splicedTokens.shiftedFrom) toShifted(token);
       for (const comment of splicedComments.shiftedFrom) toShifted(comment);
-    }
-    if (nested) {
-      // Ancestors end after the window: their ends move; their later children move entirely.
-      for (let index = path.length - 2; index >= 0; index--) {
-        const ancestor = path[index]!;
-        if (moved) for (const child of childrenOf(ancestor)) if (child.range[0] >= oldWindowEnd) shiftTree(child, toShifted);
+      // A nested window's ancestors end after it: their later children move, and their ends.
+      for (const ancestor of path.slice(0, -1)) for (const child of childrenOf(ancestor)) if (child.range[0] >= oldWindowEnd) shiftTree(child, toShifted);
+      for (const ancestor of path.slice(1)) {
+        ancestor.range = [ancestor.range[0], ancestor.range[1] + delta];
+        ancestor.loc = { start: ancestor.loc.start, end: shiftPosition(ancestor.loc.end, oldWindowEndLoc.line, lines, columns) };
       }
-      if (moved) {
-        for (const ancestor of path.slice(1)) {
-          ancestor.range = [ancestor.range[0], ancestor.range[1] + delta];
-          ancestor.loc = { start: ancestor.loc.start, end: shiftPosition(ancestor.loc.end, oldWindowEndLoc.line, lines, columns) };
-        }
-      }
-      (container as { body: Element[] }).body = [...list.slice(0, first), ...elements, ...after];
     }
+    (container as { body: Element[] }).body = [...list.slice(0, first), ...elements, ...after];
     const ast = {
       ...program,
-      body: nested ? [...program.body] : [...list.slice(0, first), ...elements, ...after],
+      body: [...program.body],
       tokens: splicedTokens.items,
       comments: splicedComments.items,
       range: [0, text.length],
       loc: { start: { line: 1, column: 0 }, end: moved ? shiftPosition(program.loc.end, oldWindowEndLoc.line, lines, columns) : program.loc.end },
     } as TSESTree.Program;
     delete (ast as { parent?: unknown }).parent;
-    return { ast, reparsed };
+    return { ast, reparsed: frame.kept };
   }
 }
 
