@@ -2,7 +2,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 import { getCalleeName, getEnclosingFunction, getMethodName, getPropertyName, getReceiver, isFunctionNode, unwrap, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { getSettings } from '../util/settings';
-import { getFileShutdownHandling, hasAwaitBefore, isProcessMember, type FileShutdownHandling, type ShutdownOptions } from '../util/shutdown';
+import { createShutdownLookup, hasAwaitBefore, isProcessMember, type ShutdownOptions } from '../util/shutdown';
 import { getTypeServices } from '../util/types';
 
 export type Options = [
@@ -57,9 +57,7 @@ export default createRule<Options, MessageId>({
     const settings = getSettings(context);
     const services = getTypeServices(context);
     const shutdownOptions: ShutdownOptions = { runtimeModule: settings.runtimeModule, shutdownFunctions };
-    let handling: FileShutdownHandling | undefined;
-    /** The file's shutdown paths, computed on first use: most files never ask. */
-    const getShutdownPath = (fn: FunctionNode) => (handling ??= getFileShutdownHandling(sourceCode, shutdownOptions)).paths.get(fn);
+    const shutdown = createShutdownLookup(sourceCode, shutdownOptions);
     // Local names of `exit`/`kill` imported or destructured from process (`import { exit as quit }`).
     const aliases = collectProcessAliases(sourceCode.ast);
 
@@ -101,7 +99,7 @@ export default createRule<Options, MessageId>({
      * function, and, for a function the handler calls, not before any of the calls that reach it.
      */
     function isUndrainedShutdown(node: TSESTree.Node, fn: FunctionNode, depth: number): boolean {
-      const path = getShutdownPath(fn);
+      const path = shutdown.pathOf(fn);
       if (!path || hasAwaitBefore(sourceCode, node, fn)) return false;
       if (path.kind !== 'called' || depth > 3) return true;
       return path.callSites.some((site) => {

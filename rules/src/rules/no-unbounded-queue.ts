@@ -115,7 +115,8 @@ export default createRule<Options, MessageId>({
       ) {
         if (node.id.type !== AST_NODE_TYPES.Identifier) return;
         const literal = isArrayInitializer(node.init);
-        if (!literal && !node.init) return;
+        // Without types a call or `new` other than `new Array()` cannot be shown to make an array.
+        if (!literal && (!services || !node.init)) return;
         const variable = sourceCode.getDeclaredVariables(node)[0];
         if (!variable || !outlivesOneCall(variable)) return;
         const name = node.id.name;
@@ -133,7 +134,7 @@ export default createRule<Options, MessageId>({
           text: name,
           uses,
           escapes: () => escapes,
-          declaration: isArrayInitializer(node.init) ? node : undefined,
+          declaration: literal ? node : undefined,
           isArray: (candidate) => candidate.type === AST_NODE_TYPES.Identifier && candidate.name === name,
         });
       },

@@ -5,10 +5,9 @@ import { importFromRuntime } from '../util/imports';
 import { isGlobal, resolveOrigin } from '../util/references';
 import { getSettings } from '../util/settings';
 import {
-  getFileShutdownHandling,
+  createShutdownLookup,
   getFunctionName,
   isProcessMember,
-  type FileShutdownHandling,
   resolveFunction,
   type ShutdownOptions,
   type ShutdownPath,
@@ -89,9 +88,7 @@ export default createRule<Options, MessageId>({
       methodSets.set(drainMethods, methods);
     }
     const shutdownOptions: ShutdownOptions = { runtimeModule: settings.runtimeModule, shutdownFunctions };
-    let handling: FileShutdownHandling | undefined;
-    /** The file's shutdown paths, computed on first use: most files never ask. */
-    const getShutdownPath = (fn: FunctionNode) => (handling ??= getFileShutdownHandling(sourceCode, shutdownOptions)).paths.get(fn);
+    const shutdown = createShutdownLookup(sourceCode, shutdownOptions);
     // Only the suggestions write it (a regex replace), so most files never format it.
     let msTextOnce: string | undefined;
     const msText = () => (msTextOnce ??= formatMs(timeoutMs));
@@ -99,7 +96,7 @@ export default createRule<Options, MessageId>({
     return {
       CallExpression(node) {
         // Once the file is known to have no shutdown path, no drain in it can be reported.
-        if (handling?.paths.size === 0) return;
+        if (shutdown.computed?.paths.size === 0) return;
         const method = getMethodName(node);
         const isPromiseCombinator = (method === 'all' || method === 'allSettled') && isPromiseAll(node);
         if (!isPromiseCombinator && (method === undefined || !methods.has(method))) return;
@@ -107,7 +104,7 @@ export default createRule<Options, MessageId>({
         if (!waited) return;
         const fn = getEnclosingFunction(waited.expression);
         if (!fn) return;
-        const path = getShutdownPath(fn);
+        const path = shutdown.pathOf(fn);
         if (!path || path.bounded) return;
         if (hasOwnDeadline(node) || hasWatchdog(path, 0) || callsLocalShutdownPath(node, method)) return;
         if (waited.how === 'await' && services && !isThenableType(services, services.getTypeAtLocation(waited.expression))) return;
@@ -127,9 +124,8 @@ export default createRule<Options, MessageId>({
     function callsLocalShutdownPath(call: TSESTree.CallExpression, method: string | undefined): boolean {
       if (method === undefined) return false;
       const local = resolveFunction(sourceCode, call.callee);
-      if (local) return getShutdownPath(local) !== undefined;
-      handling ??= getFileShutdownHandling(sourceCode, shutdownOptions);
-      for (const candidate of handling.paths.keys()) if (getFunctionName(candidate) === method) return true;
+      if (local) return shutdown.pathOf(local) !== undefined;
+      for (const candidate of shutdown.handling().paths.keys()) if (getFunctionName(candidate) === method) return true;
       return false;
     }
 
@@ -200,7 +196,7 @@ export default createRule<Options, MessageId>({
       if (path.kind !== 'called' || depth > 3) return false;
       return path.callSites.every((site) => {
         const caller = getEnclosingFunction(site);
-        const callerPath = caller ? getShutdownPath(caller) : undefined;
+        const callerPath = caller ? shutdown.pathOf(caller) : undefined;
         return callerPath !== undefined && hasWatchdog(callerPath, depth + 1);
       });
     }

@@ -143,14 +143,24 @@ export function getFileShutdownHandling(sourceCode: SourceCode, options: Shutdow
   return result;
 }
 
-/** True when the file registers SIGTERM handling (directly, through the runtime or a known library). */
-export function fileHandlesSigterm(sourceCode: SourceCode, options: ShutdownOptions): boolean {
-  return getFileShutdownHandling(sourceCode, options).handlesSigterm;
-}
-
-/** The shutdown path `fn` belongs to, or undefined when `fn` is not one. */
-export function getShutdownPath(sourceCode: SourceCode, fn: FunctionNode, options: ShutdownOptions): ShutdownPath | undefined {
-  return getFileShutdownHandling(sourceCode, options).paths.get(fn);
+/**
+ * The file's shutdown handling for one rule's run, computed on first use (most files never ask):
+ * `handling()` computes it, `computed` peeks without computing, `pathOf(fn)` is the shutdown path
+ * `fn` belongs to.
+ */
+export function createShutdownLookup(
+  sourceCode: SourceCode,
+  options: ShutdownOptions,
+): { handling(): FileShutdownHandling; readonly computed: FileShutdownHandling | undefined; pathOf(fn: FunctionNode): ShutdownPath | undefined } {
+  let handling: FileShutdownHandling | undefined;
+  const compute = (): FileShutdownHandling => (handling ??= getFileShutdownHandling(sourceCode, options));
+  return {
+    handling: compute,
+    get computed() {
+      return handling;
+    },
+    pathOf: (fn) => compute().paths.get(fn),
+  };
 }
 
 /**
