@@ -95,6 +95,17 @@ syntacticTester.run('require-graceful-shutdown', rule, {
     `,
   ],
   invalid: [
+    // A function declared above the destructuring that renames cluster's fork still calls it.
+    {
+      code: `
+function start() {
+  spawnWorker();
+}
+const { fork: spawnWorker } = require('node:cluster');
+start();
+`,
+      errors: [{ messageId: 'missingShutdown', line: 3, suggestions: [] }],
+    },
     {
       code: `
 import http from 'node:http';

@@ -88,7 +88,13 @@ export default createRule<Options, MessageId>({
     // Local names under which the file imports setInterval, Worker or fork (`import { Worker as Thread }`),
     // so the cheap name test below still sees renamed imports before resolving their origin.
     const aliasOf = new Map<string, string>();
-
+    // Top-level ones first: a function declared above \`const { fork: f } = require('cluster')\` may call \`f\`.
+    for (const statement of sourceCode.ast.body) {
+      if (statement.type === AST_NODE_TYPES.ImportDeclaration && ALIAS_MODULES.has(statement.source.value)) collectImportAliases(statement, aliasOf);
+      else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
+        for (const declarator of statement.declarations) if (declarator.id.type === AST_NODE_TYPES.ObjectPattern && declarator.init) collectPatternAliases(declarator.id, aliasOf);
+      }
+    }
 
     /** Calls and loops whose names make them possible starters; classified at the end, and only at program entry. */
     const candidates: { node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.WhileStatement | TSESTree.ForStatement | TSESTree.DoWhileStatement; name: string }[] = [];
@@ -98,12 +104,9 @@ export default createRule<Options, MessageId>({
     }
 
     return {
-      // Renamed imports of setInterval/Worker/fork are collected as the traversal meets them (imports come first).
-      ImportDeclaration(node) {
-        if (ALIAS_MODULES.has(node.source.value)) collectImportAliases(node, aliasOf);
-      },
-      VariableDeclarator(node) {
-        if (node.id.type === AST_NODE_TYPES.ObjectPattern && node.init) collectPatternAliases(node.id, aliasOf);
+      // Destructured aliases inside functions are collected as the traversal meets them.
+      'VariableDeclarator[id.type="ObjectPattern"]'(node: TSESTree.VariableDeclarator) {
+        if (node.init && node.parent.parent.type !== AST_NODE_TYPES.Program) collectPatternAliases(node.id as TSESTree.ObjectPattern, aliasOf);
       },
       CallExpression(node) {
         const name = getCalleeName(node);
