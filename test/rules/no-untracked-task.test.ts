@@ -121,6 +121,15 @@ syntacticTester.run('no-untracked-task', rule, {
       code: `function f() { Promise.all(jobs.map(run)).then(() => done.add(1)); }`,
       errors: [{ messageId: 'untrackedTask', line: 1, suggestions: [] }],
     },
+    // Behind a type assertion or `satisfies` the chain is still detached.
+    {
+      code: `function f() { fetch(url).then((r) => r.json()) satisfies unknown; }`,
+      errors: [{ messageId: 'untrackedTask', line: 1, suggestions: [] }],
+    },
+    {
+      code: `function f() { <unknown>fetch(url).then((r) => r.json()); }`,
+      errors: [{ messageId: 'untrackedTask', line: 1, suggestions: [] }],
+    },
     {
       // A tracker option names other trackers, it does not hide these.
       code: `function f(event) { void send(event); }`,

@@ -64,58 +64,56 @@ export default createRule<Options, MessageId>({
     // Narrow selectors keep the per-statement cost in ESLint's indexed selector matching: most
     // statements are neither `void …` nor a `.then/.catch/.finally` chain.
     return {
-      'ExpressionStatement > UnaryExpression[operator="void"]'(node: TSESTree.UnaryExpression) {
-        check(node.parent as TSESTree.ExpressionStatement);
-      },
-      'ExpressionStatement > CallExpression[callee.property.name=/^(?:then|catch|finally)$/]'(node: TSESTree.CallExpression) {
-        check(node.parent as TSESTree.ExpressionStatement);
-      },
-      'ExpressionStatement > ChainExpression'(node: TSESTree.ChainExpression) {
-        check(node.parent as TSESTree.ExpressionStatement);
-      },
-      'ExpressionStatement > TSAsExpression, ExpressionStatement > TSNonNullExpression'(node: TSESTree.Node) {
+      [[
+        'ExpressionStatement > UnaryExpression[operator="void"]',
+        'ExpressionStatement > CallExpression[callee.property.name=/^(?:then|catch|finally)$/]',
+        // What `unwrap` sees through: `?.`, `as`, `!`, `satisfies`, `<T>`.
+        'ExpressionStatement > ChainExpression',
+        'ExpressionStatement > TSAsExpression',
+        'ExpressionStatement > TSNonNullExpression',
+        'ExpressionStatement > TSSatisfiesExpression',
+        'ExpressionStatement > TSTypeAssertion',
+      ].join(', ')](node: TSESTree.Node) {
         check(node.parent as TSESTree.ExpressionStatement);
       },
     };
 
     function check(statement: TSESTree.ExpressionStatement): void {
-      {
-        const expression = unwrap(statement.expression);
-        let task: TSESTree.Expression;
-        if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === 'void') {
-          if (!isVoidedPromise(expression.argument)) return;
-          task = expression.argument;
-        } else if (expression.type === AST_NODE_TYPES.CallExpression && isPromiseMethodCall(expression)) {
-          task = statement.expression;
-        } else return;
+      const expression = unwrap(statement.expression);
+      let task: TSESTree.Expression;
+      if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === 'void') {
+        if (!isVoidedPromise(expression.argument)) return;
+        task = expression.argument;
+      } else if (expression.type === AST_NODE_TYPES.CallExpression && isPromiseMethodCall(expression)) {
+        task = statement.expression;
+      } else return;
 
-        // Top-level `void main()` / `main().catch(...)` is the program itself, not a detached task.
-        const enclosing = getEnclosingFunction(statement);
-        if (!enclosing) return;
-        if (!startsWorkHere(task)) return;
-        if (isHandedToTracker(expression)) return;
-        if (isMicrotaskDeferral(expression)) return;
-        if (isCallbackBridge(expression, enclosingParameterNames(enclosing))) return;
-        if (isStoredPromise(expression)) return;
-        // Inside `new Promise((resolve, reject) => work().then(resolve, reject))` the outer promise carries it.
-        if (isInPromiseExecutor(sourceCode, statement)) return;
+      // Top-level `void main()` / `main().catch(...)` is the program itself, not a detached task.
+      const enclosing = getEnclosingFunction(statement);
+      if (!enclosing) return;
+      if (!startsWorkHere(task)) return;
+      if (isHandedToTracker(expression)) return;
+      if (isMicrotaskDeferral(expression)) return;
+      if (isCallbackBridge(expression, enclosingParameterNames(enclosing))) return;
+      if (isStoredPromise(expression)) return;
+      // Inside `new Promise((resolve, reject) => work().then(resolve, reject))` the outer promise carries it.
+      if (isInPromiseExecutor(sourceCode, statement)) return;
 
-        const tracker = findTracker(statement);
-        context.report({
-          node: statement,
-          messageId: 'untrackedTask',
-          data: { task: summarize(sourceCode.getText(task)) },
-          suggest: tracker
-            ? [
-                {
-                  messageId: 'spawnInTracker',
-                  data: { tracker },
-                  fix: (fixer) => fixer.replaceText(statement.expression, `${tracker}.spawn(() => ${sourceCode.getText(task)})`),
-                },
-              ]
-            : [],
-        });
-      }
+      const tracker = findTracker(statement);
+      context.report({
+        node: statement,
+        messageId: 'untrackedTask',
+        data: { task: summarize(sourceCode.getText(task)) },
+        suggest: tracker
+          ? [
+              {
+                messageId: 'spawnInTracker',
+                data: { tracker },
+                fix: (fixer) => fixer.replaceText(statement.expression, `${tracker}.spawn(() => ${sourceCode.getText(task)})`),
+              },
+            ]
+          : [],
+      });
     }
 
     /**
