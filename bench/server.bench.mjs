@@ -183,8 +183,13 @@ try {
     },
   };
   const parseFree = new ESLint({ overrideConfigFile: true, overrideConfig: [...cli.createZeroConfig(plugin), { files: cli.LINTED_FILES, languageOptions: { parser: cachedParser } }], cwd: '/' });
+  // The same with every rule off: what ESLint costs per lint before any rule runs (source code
+  // object, token index, traversal with code-path analysis), the part no rule or parser can remove.
+  const allRulesOff = Object.fromEntries(Object.keys(plugin.rules).map((id) => [`cancel-safe/${id}`, 'off']));
+  const ruleFree = new ESLint({ overrideConfigFile: true, overrideConfig: [...cli.createZeroConfig(plugin), { files: cli.LINTED_FILES, languageOptions: { parser: cachedParser }, rules: allRulesOff }], cwd: '/' });
   const floor = [];
   const parseFreeTimes = [];
+  const ruleFreeTimes = [];
   for (let run = 0; run < 32; run++) {
     let start = performance.now();
     await inProcess.lintText(`${big}${' '.repeat(run)}`, { filePath: bigPath });
@@ -192,6 +197,10 @@ try {
     start = performance.now();
     await parseFree.lintText(big, { filePath: bigPath });
     if (run >= 2) parseFreeTimes.push(performance.now() - start);
+    start = performance.now();
+    const [ruleFreeResult] = await ruleFree.lintText(big, { filePath: bigPath });
+    if (run >= 2) ruleFreeTimes.push(performance.now() - start);
+    if (ruleFreeResult.messages.length > 0) throw new Error(`ESLint with every rule off reported ${ruleFreeResult.messages.length} problems; the baseline is wrong`);
   }
 
   // ---- Real files, in this process: stock ESLint against ESLint with the server's incremental
@@ -268,6 +277,7 @@ try {
   console.log(`| server p50 / stock \`lintText\` | ${(p50 / pct(floor, 50)).toFixed(2)} | |`);
   console.log(`| ESLint \`lintText\` with the parse cached: ESLint's own work, the floor of exact whole-file linting (p50 / p95 of 30) | ${ms(pct(parseFreeTimes, 50))} / ${ms(pct(parseFreeTimes, 95))} | |`);
   console.log(`| server p50 / that floor | ${(p50 / pct(parseFreeTimes, 50)).toFixed(2)} | |`);
+  console.log(`| the same with every rule off: ESLint's cost before any rule runs (p50 / p95 of 30) | ${ms(pct(ruleFreeTimes, 50))} / ${ms(pct(ruleFreeTimes, 95))} | |`);
   console.log(`| type-aware didChange→diagnostics p50 (100-file project) | ${ms(pct(typed, 50))} | |`);
   console.log(`| type-aware didChange→diagnostics p95 | ${ms(pct(typed, 95))} | < 300 ms |`);
   console.log(`| type-aware first lint (program creation), ${typedFirst.diagnostics.length} problems | ${ms(typedFirstLint)} | |`);
