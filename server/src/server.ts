@@ -14,8 +14,10 @@ import {
   DocumentDiagnosticReportKind,
   ErrorCodes,
   LSPErrorCodes,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   WatchKind,
@@ -74,11 +76,20 @@ function log(level: 'info' | 'warn' | 'error', message: string): void {
 process.on('unhandledRejection', (reason) => log('error', `Unhandled promise rejection in cancel-safe-language-server (please report it): ${describe(reason)}`));
 process.on('uncaughtException', (error) => log('error', `Uncaught exception in cancel-safe-language-server (please report it): ${describe(error)}`));
 
+/**
+ * A message for the user as the `window/showMessage` notification: it needs no answer, so a client
+ * that does not implement `window/showMessageRequest` (the request `connection.window.show*Message`
+ * sends) still shows it, and nothing waits on or rejects with the client's reply.
+ */
+function showMessage(type: MessageType, message: string): void {
+  void connection.sendNotification(ShowMessageNotification.type, { type, message });
+}
+
 const service = new LintService({
   documents,
   settingsFor,
   log,
-  notify: (message) => connection.window.showErrorMessage(`cancel-safe: ${message}`),
+  notify: (message) => showMessage(MessageType.Error, `cancel-safe: ${message}`),
   onLinted: (lint) => {
     publish(lint);
     sendStatus(lint);
@@ -403,7 +414,7 @@ connection.onExecuteCommand(async (params, token) => {
         throw new ResponseError(ErrorCodes.InvalidParams, `${Commands.showDocumentation} expects [url: string] with an http(s) URL, got ${JSON.stringify(params.arguments)}.`);
       }
       if (client.showDocument) await connection.window.showDocument({ uri: url, external: true });
-      else void connection.window.showInformationMessage(`cancel-safe rule documentation: ${url}`);
+      else showMessage(MessageType.Info, `cancel-safe rule documentation: ${url}`);
       return null;
     }
     default:

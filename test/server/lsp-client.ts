@@ -80,10 +80,8 @@ export function startServer(args: string[] = ['--stdio']): ServerUnderTest {
   };
   server.on('window/logMessage', (params: { message: string }) => server.logs.push(params.message));
   server.on('window/showMessage', (params: { message: string }) => server.shown.push(params.message));
-  connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
-    server.shown.push(params.message);
-    return null;
-  });
+  // No `window/showMessageRequest` handler on purpose: the server must tell the user through the
+  // notification, which every client implements (a request unanswered here would be an error).
   server.on('cancelSafe/status', (params: Record<string, unknown>) => server.statuses.push(params));
   connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map(() => server.settings));
   connection.onRequest('client/registerCapability', () => null);

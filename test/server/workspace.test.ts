@@ -79,6 +79,7 @@ describe('language server: workspace configuration', function () {
       assert.equal(server.shown.filter((m) => m.includes('broken')).length, 2, `one per file: ${server.shown.join('\n')}`);
       await changeAndWait(server, workspace.uri('broken/a.ts'), `${HAZARD}\n`, 2);
       assert.equal(server.shown.filter((m) => m.includes('broken')).length, 2, 'a re-lint does not repeat the message');
+      assert.deepEqual(server.logs.filter((line) => /unhandled/i.test(line)), [], 'telling the user must not depend on the client answering a request');
     } finally {
       assert.equal(await server.stop(), 0);
       workspace.cleanup();
