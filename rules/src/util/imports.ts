@@ -42,7 +42,10 @@ export function importFromRuntime(
   }
   if (missing.length === 0) return { names, fixes };
 
-  const scope = sourceCode.getScope(program);
+  // `getScope(program)` is the global scope; a module's imports and a CommonJS file's top-level
+  // bindings live in the scope just under it, whose block is also the program.
+  const globalScope = sourceCode.getScope(program);
+  const scope = globalScope.childScopes.find((child) => child.block === program) ?? globalScope;
   const specifiers = missing.map((name) => {
     const local = isNameFree(scope, name) ? name : freeAlias(scope, name);
     names[name] = local;
