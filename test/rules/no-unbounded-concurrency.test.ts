@@ -1,3 +1,9 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as tsParser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+import { describe, it } from 'mocha';
+import * as ts from 'typescript';
 import rule from '../../rules/src/rules/no-unbounded-concurrency';
 import { commonJsTester, syntacticTester, typedTester } from './rule-tester';
 
@@ -256,7 +262,268 @@ async function syncAll(accounts) {
   await Promise.all(pending);
 }
 `,
-      errors: [{ messageId: 'unboundedLoop', line: 5, data: { combinator: 'all', array: 'pending' } }],
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 5,
+          data: { combinator: 'all', array: 'pending' },
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              data: { limit: '8' },
+              output: `
+import { mapConcurrent } from 'cancel-safe';
+async function syncAll(accounts) {
+  await mapConcurrent(accounts, 8, (account) => sync(account));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // The result is used: it takes the place of the array; a typed array and a body without braces.
+      code: `
+async function loadUsers(ids: string[]) {
+  const requests: Promise<User>[] = [];
+  for (const id of ids) requests.push(api.get(\`/users/\${id}\`, { retries: 2 }));
+  const users = await Promise.all(requests);
+  return users.filter(Boolean);
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 4,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { mapConcurrent } from 'cancel-safe';
+async function loadUsers(ids: string[]) {
+  const users = await mapConcurrent(ids, 8, (id) => api.get(\`/users/\${id}\`, { retries: 2 }));
+  return users.filter(Boolean);
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // \`return Promise.all(…)\` keeps its shape (no await added); a destructured loop variable
+      // becomes the arrow's parameter; the existing runtime import is extended.
+      code: `
+import { sleep } from 'cancel-safe';
+export function saveAll(entries) {
+  const writes = [];
+  for (const [key, { value, ttl = 60 }] of entries) {
+    writes.push(store.set(key, value, ttl));
+  }
+  return Promise.all(writes);
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 6,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { sleep, mapConcurrent } from 'cancel-safe';
+export function saveAll(entries) {
+  return mapConcurrent(entries, 8, ([key, { value, ttl = 60 }]) => store.set(key, value, ttl));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // \`return await\`, top-level statements, a custom runtime module and limit.
+      code: `
+import { readFile } from 'node:fs/promises';
+const contents = [];
+for (let file of files.values()) contents.push(readFile(file, 'utf8').then(parse));
+const [first, ...rest] = await Promise.all(contents);
+`,
+      options: [{ suggestedLimit: 4 }],
+      settings: { 'cancel-safe': { runtimeModule: '@acme/cancel-safe' } },
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 4,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              data: { limit: '4' },
+              output: `
+import { readFile } from 'node:fs/promises';
+import { mapConcurrent } from '@acme/cancel-safe';
+const [first, ...rest] = await mapConcurrent(files.values(), 4, (file) => readFile(file, 'utf8').then(parse));
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // The name is taken by a local binding: the import is aliased, never shadowed.
+      code: `
+import { mapConcurrent } from './my-helpers';
+async function f(jobs) {
+  const running = [];
+  for (const job of jobs) running.push(start(job));
+  return await Promise.all(running);
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 5,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { mapConcurrent } from './my-helpers';
+import { mapConcurrent as cancelSafeMapConcurrent } from 'cancel-safe';
+async function f(jobs) {
+  return await cancelSafeMapConcurrent(jobs, 8, (job) => start(job));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    // Reported, but the rewrite would not mean the same thing: no suggestion.
+    {
+      // allSettled keeps going after a failure; mapConcurrent stops.
+      code: `
+const pending = [];
+for (const host of hosts) pending.push(ping(host));
+const outcomes = await Promise.allSettled(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, data: { combinator: 'allSettled', array: 'pending' }, suggestions: [] }],
+    },
+    {
+      // The array is used elsewhere (its promises are also raced).
+      code: `
+const pending = [];
+for (const host of hosts) pending.push(ping(host));
+const fastest = Promise.race(pending);
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // A labelled loop.
+      code: `
+const pending = [];
+outer: for (const host of hosts) pending.push(ping(host));
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // A loop with a break is not one call per item.
+      code: `
+const pending = [];
+for (const host of hosts) {
+  if (host.disabled) break;
+  pending.push(ping(host));
+}
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
+    {
+      // Two promises per item.
+      code: `
+const pending = [];
+for (const host of hosts) pending.push(ping(host), resolveDns(host));
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // A pushed \`new Promise\` is not a call.
+      code: `
+const pending = [];
+for (const host of hosts) pending.push(new Promise((resolve) => host.once('ready', resolve)));
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // A classic for loop has no item to hand to a mapper.
+      code: `
+const pending = [];
+for (let i = 0; i < hosts.length; i++) pending.push(ping(hosts[i]));
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // A var loop variable is one binding: the closure sees the last host, an arrow parameter would not.
+      code: `
+const pending = [];
+for (var host of hosts) pending.push(retry(() => ping(host)));
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // Work between the loop and Promise.all would run before any ping in the rewrite.
+      code: `
+const pending = [];
+for (const host of hosts) pending.push(ping(host));
+log('pinging');
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // The array is not declared right before the loop.
+      code: `
+const pending = [];
+log('pinging');
+for (const host of hosts) pending.push(ping(host));
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 4, suggestions: [] }],
+    },
+    {
+      // The rewrite would drop the comment.
+      code: `
+const pending = [];
+// Every host, even the disabled ones.
+for (const host of hosts) pending.push(ping(host));
+await Promise.all(pending);
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 4, suggestions: [] }],
+    },
+    {
+      // Promise.all(pending) is not the first thing its statement evaluates.
+      code: `
+const pending = [];
+for (const host of hosts) pending.push(ping(host));
+const [results] = [log('waiting'), await Promise.all(pending)];
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
+    },
+    {
+      // The array is a let and reassigned after the loop.
+      code: `
+let pending = [];
+for (const host of hosts) pending.push(ping(host));
+await Promise.all(pending);
+pending = [];
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 3, suggestions: [] }],
     },
     {
       // An async IIFE per item in a while loop, with allSettled.
@@ -307,6 +574,66 @@ commonJsTester.run('no-unbounded-concurrency (CommonJS)', rule, {
     `,
   ],
   invalid: [
+    {
+      // The loop-push rewrite in a CommonJS file: a require, not an import.
+      code: `
+const db = require('./db');
+async function touchAll(rows) {
+  const updates = [];
+  for (const { id } of rows) {
+    updates.push(db.query('UPDATE t SET seen = now() WHERE id = $1', [id]));
+  }
+  await Promise.all(updates);
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 6,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+const db = require('./db');
+const { mapConcurrent } = require('cancel-safe');
+async function touchAll(rows) {
+  await mapConcurrent(rows, 8, ({ id }) => db.query('UPDATE t SET seen = now() WHERE id = $1', [id]));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // A top-level CommonJS binding already named mapConcurrent: the required one is aliased.
+      code: `
+const { mapConcurrent } = require('./legacy');
+async function f(jobs) {
+  const running = [];
+  for (const job of jobs) running.push(start(job));
+  return Promise.all(running);
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 5,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+const { mapConcurrent } = require('./legacy');
+const { mapConcurrent: cancelSafeMapConcurrent } = require('cancel-safe');
+async function f(jobs) {
+  return cancelSafeMapConcurrent(jobs, 8, (job) => start(job));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       code: `
 const { readFile } = require('node:fs/promises');
@@ -378,4 +705,114 @@ export const all = mapConcurrent(paths, 8, (item, index) => readFile(item, index
       ],
     },
   ],
+});
+
+/**
+ * RuleTester only checks that a suggestion parses. These check that the loop-push rewrite
+ * type-checks under `strict` against the runtime's own `mapConcurrent` signature, so the item type
+ * flows into the arrow's parameter and the results keep the type `Promise.all` gave them.
+ */
+describe('no-unbounded-concurrency loop-push suggestion output', () => {
+  const root = path.resolve(__dirname, '../..');
+  const fileName = path.join(root, 'test/rules/fixtures/suggested.ts');
+
+  function applySuggestion(code: string): string {
+    const linter = new Linter({ configType: 'flat' });
+    const messages = linter.verify(
+      code,
+      [
+        {
+          files: ['**/*.ts'],
+          languageOptions: { parser: tsParser },
+          plugins: { 'cancel-safe': { rules: { 'no-unbounded-concurrency': rule as never } } },
+          rules: { 'cancel-safe/no-unbounded-concurrency': 'warn' },
+        },
+      ],
+      fileName,
+    );
+    assert.equal(messages.length, 1, JSON.stringify(messages));
+    const fix = messages[0]!.suggestions?.[0]?.fix;
+    assert.ok(fix, 'expected a suggestion');
+    return code.slice(0, fix.range[0]) + fix.text + code.slice(fix.range[1]);
+  }
+
+  const parsed = new Map<string, ts.SourceFile>();
+
+  function typeErrors(code: string): string[] {
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      // The runtime's own lib settings (runtime/tsconfig.json).
+      lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts'],
+      types: [],
+      baseUrl: root,
+      paths: { 'cancel-safe': ['runtime/src/index.ts'] },
+    };
+    const host = ts.createCompilerHost(options);
+    const { getSourceFile, fileExists, readFile } = host;
+    host.getSourceFile = (name, version, ...rest) => {
+      if (name === fileName) return ts.createSourceFile(name, code, version);
+      // The libs and the runtime are the same for every case: parse them once.
+      let file = parsed.get(name);
+      if (!file) {
+        file = getSourceFile.call(host, name, version, ...rest);
+        if (file) parsed.set(name, file);
+      }
+      return file;
+    };
+    host.fileExists = (name) => name === fileName || fileExists.call(host, name);
+    host.readFile = (name) => (name === fileName ? code : readFile.call(host, name));
+    const program = ts.createProgram([fileName], options, host);
+    // Without this the check below could pass on a program that never saw the runtime.
+    const runtime = program.getSourceFile(path.join(root, 'runtime/src/map-concurrent.ts'));
+    assert.equal(runtime !== undefined, code.includes("from 'cancel-safe'"), 'the runtime import did not resolve to runtime/src');
+    return ts
+      .getPreEmitDiagnostics(program)
+      .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  }
+
+  it('keeps the item and result types (result used)', function () {
+    this.timeout(60_000);
+    const code = `
+interface Account { id: string }
+declare function sync(account: Account): Promise<{ id: string; ok: boolean }>;
+export async function syncAll(accounts: ReadonlySet<Account>): Promise<boolean[]> {
+  const pending: Promise<{ id: string; ok: boolean }>[] = [];
+  for (const account of accounts) pending.push(sync(account));
+  const results = await Promise.all(pending);
+  return results.map((result) => result.ok);
+}
+`;
+    assert.deepEqual(typeErrors(code), []);
+    const output = applySuggestion(code);
+    assert.match(output, /const results = await mapConcurrent\(accounts, 8, \(account\) => sync\(account\)\);/);
+    assert.deepEqual(typeErrors(output), []);
+  });
+
+  it('keeps a destructured loop variable and a returned Promise.all', function () {
+    this.timeout(60_000);
+    const code = `
+declare const store: { set(key: string, value: number): Promise<void> };
+export function saveAll(entries: Map<string, number>): Promise<void[]> {
+  const writes = [];
+  for (const [key, value] of entries) {
+    writes.push(store.set(key, value));
+  }
+  return Promise.all(writes);
+}
+`;
+    assert.deepEqual(typeErrors(code), []);
+    const output = applySuggestion(code);
+    assert.match(output, /return mapConcurrent\(entries, 8, \(\[key, value\]\) => store\.set\(key, value\)\);/);
+    assert.deepEqual(typeErrors(output), []);
+  });
+
+  it('reports a real type error (the check is not vacuous)', function () {
+    this.timeout(60_000);
+    const errors = typeErrors(`import { mapConcurrent } from 'cancel-safe';\nexport const n: Promise<number[]> = mapConcurrent([1], 8, async (x: string) => x);\n`);
+    assert.ok(errors.length > 0 && errors.every((error) => /is not assignable to/.test(error)), errors.join('\n'));
+  });
 });

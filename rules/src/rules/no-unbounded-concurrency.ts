@@ -6,6 +6,7 @@ import {
   getMethodName,
   getReceiver,
   isFunctionNode,
+  isWithin,
   someNode,
   unwrap,
   walk,
@@ -111,7 +112,7 @@ export default createRule<Options, MessageId>({
       const suggest: TSESLint.SuggestionReportDescriptor<MessageId>[] = [];
       // Only `all` has mapConcurrent's semantics (results in order, first rejection rejects).
       if (combinator === 'all' && mapCall.arguments.length === 1) {
-        suggest.push(mapConcurrentSuggestion(call, collection, mapper, ''));
+        suggest.push(mapConcurrentSuggestion(call.range, '', sourceCode.getText(collection), mapperText(mapper)));
       }
       context.report({
         node: call,
@@ -133,27 +134,131 @@ export default createRule<Options, MessageId>({
         call.arguments.length === 1 &&
         getEnclosingFunction(call)?.async === true
       ) {
-        suggest.push(mapConcurrentSuggestion(call, collection, callback, 'await '));
+        suggest.push(mapConcurrentSuggestion(call.range, 'await ', sourceCode.getText(collection), mapperText(callback)));
       }
       context.report({ node: call, messageId: 'unboundedForEach', data: { collection: shortText(collection) }, suggest });
     }
 
-    /** `for (const x of xs) promises.push(work(x));` … `await Promise.all(promises)`. */
+    /**
+     * `for (const x of xs) promises.push(work(x));` … `await Promise.all(promises)`, also with
+     * several promises pushed per item (`promises.push(read(x), write(x))`).
+     */
     function checkLoopPush(call: TSESTree.CallExpression): void {
       const array = getReceiver(call);
-      const pushed = call.arguments[0];
-      if (!array || call.arguments.length !== 1 || !pushed || pushed.type === AST_NODE_TYPES.SpreadElement) return;
-      const arrayNode = unwrap(array);
-      if (arrayNode.type !== AST_NODE_TYPES.Identifier || !isStartedPromise(pushed)) return;
+      const arrayNode = array ? unwrap(array) : undefined;
+      if (arrayNode?.type !== AST_NODE_TYPES.Identifier) return;
+      // A spread pushes items we cannot see; they may be settled values or a fixed-size batch.
+      if (call.arguments.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) return;
+      const arguments_ = call.arguments as TSESTree.Expression[];
+      const started = arguments_.filter((argument) => isStartedPromise(argument));
+      const pushed = arguments_[0];
+      if (!pushed || started.length === 0) return;
       const loop = getEnclosingLoop(call);
-      if (!loop || isBoundedLoop(loop) || loopAwaits(loop) || usesLimiter(sourceCode, pushed, limiterNames)) return;
-      if (isReleaseWork(sourceCode, pushed)) return;
+      if (!loop || isBoundedLoop(loop) || loopAwaits(loop)) return;
+      if (arguments_.some((argument) => usesLimiter(sourceCode, argument, limiterNames))) return;
+      if (started.every((argument) => isReleaseWork(sourceCode, argument))) return;
       const fn = getEnclosingFunction(call);
       const body = fn ? fn.body : sourceCode.ast;
       const combinator = findCombinatorOver(body, arrayNode.name, loop);
       if (!combinator) return;
       if (checksLength(loop, arrayNode.name)) return;
-      context.report({ node: call, messageId: 'unboundedLoop', data: { combinator, array: arrayNode.name } });
+      const rewrite = combinator === 'all' && arguments_.length === 1 ? loopPushSuggestion(call, arrayNode, pushed, loop) : undefined;
+      context.report({
+        node: call,
+        messageId: 'unboundedLoop',
+        data: { combinator, array: arrayNode.name },
+        suggest: rewrite ? [rewrite] : [],
+      });
+    }
+
+    /**
+     * The `mapConcurrent` rewrite of `const p = []; for (const x of xs) p.push(f(x)); … Promise.all(p)`,
+     * offered only when the three statements say nothing else: `p` is a `const []` declared right
+     * before the loop and used only by the push and by `Promise.all(p)` as the first thing the very
+     * next statement evaluates; the loop is an unlabelled `for…of` over a fresh `const`/`let`
+     * binding (never `var`: a closure over it sees the last item, where an arrow parameter sees its
+     * own) that is never reassigned, and its body is the one push of one call. The rewrite then
+     * only changes how many calls run at once (and that a failure stops starting new ones, as
+     * `mapConcurrent` documents). Comments in the removed text would be lost, so none may be there.
+     */
+    function loopPushSuggestion(
+      push: TSESTree.CallExpression,
+      array: TSESTree.Identifier,
+      pushed: TSESTree.Expression,
+      loop: LoopNode,
+    ): TSESLint.SuggestionReportDescriptor<MessageId> | undefined {
+      if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.await) return undefined;
+      if (unwrap(pushed).type !== AST_NODE_TYPES.CallExpression) return undefined;
+      const statement = push.parent;
+      if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
+      const body = loop.body;
+      if (body !== statement && !(body.type === AST_NODE_TYPES.BlockStatement && body.body.length === 1 && body.body[0] === statement)) {
+        return undefined;
+      }
+
+      // The loop variable becomes the arrow's parameter.
+      const left = loop.left;
+      if (left.type !== AST_NODE_TYPES.VariableDeclaration || (left.kind !== 'const' && left.kind !== 'let')) return undefined;
+      const pattern = left.declarations[0]?.id;
+      if (!pattern || left.declarations.length !== 1) return undefined;
+      for (const variable of sourceCode.getDeclaredVariables(left)) {
+        const ok = variable.references.every((reference) =>
+          reference.init === true
+            ? isWithin(reference.identifier, pattern)
+            : !reference.isWrite() && (isWithin(reference.identifier, pushed) || isWithin(reference.identifier, pattern)),
+        );
+        if (!ok) return undefined;
+      }
+      // Both move into an arrow function, where `await` and `yield` are not allowed.
+      const movesIntoArrow = (node: TSESTree.Node): boolean =>
+        someNode(
+          node,
+          sourceCode.visitorKeys,
+          (child) => child.type === AST_NODE_TYPES.AwaitExpression || child.type === AST_NODE_TYPES.YieldExpression,
+          { enterFunctions: false },
+        );
+      if (movesIntoArrow(pattern) || movesIntoArrow(pushed)) return undefined;
+
+      // `const p = []` right before the loop, `Promise.all(p)` right after it, in one statement list.
+      const siblings = getStatementList(loop.parent);
+      const index = siblings?.indexOf(loop) ?? -1;
+      const declaration = siblings?.[index - 1];
+      const after = siblings?.[index + 1];
+      if (!siblings || index < 1 || !after || declaration?.type !== AST_NODE_TYPES.VariableDeclaration) return undefined;
+      const declarator = declaration.declarations[0];
+      if (declaration.kind !== 'const' || declaration.declarations.length !== 1 || !declarator) return undefined;
+      const init = declarator.init ? unwrap(declarator.init) : undefined;
+      if (declarator.id.type !== AST_NODE_TYPES.Identifier || declarator.id.name !== array.name) return undefined;
+      if (init?.type !== AST_NODE_TYPES.ArrayExpression || init.elements.length !== 0) return undefined;
+      const combinator = getLeadingCall(after);
+      if (!combinator || getCombinator(combinator) !== 'all' || combinator.arguments.length !== 1) return undefined;
+      const argument = combinator.arguments[0]!;
+      const variable = sourceCode.getDeclaredVariables(declarator)[0];
+      if (!variable) return undefined;
+      const uses = variable.references.filter((reference) => reference.init !== true);
+      if (uses.length !== 2 || !uses.some((use) => use.identifier === array) || !uses.some((use) => use.identifier === argument)) {
+        return undefined;
+      }
+
+      const removed: TSESTree.Range = [declaration.range[0], combinator.range[1]];
+      const kept = [loop.right, pattern, pushed, { range: [after.range[0], combinator.range[0]] as const }];
+      const losesComment = sourceCode
+        .getAllComments()
+        .some(
+          (comment) =>
+            comment.range[0] >= removed[0] &&
+            comment.range[1] <= removed[1] &&
+            !kept.some((node) => comment.range[0] >= node.range[0] && comment.range[1] <= node.range[1]),
+        );
+      if (losesComment) return undefined;
+
+      const pushedText = sourceCode.getText(pushed);
+      return mapConcurrentSuggestion(
+        removed,
+        sourceCode.text.slice(after.range[0], combinator.range[0]),
+        sourceCode.getText(loop.right),
+        `(${sourceCode.getText(pattern)}) => ${pushedText.startsWith('{') ? `(${pushedText})` : pushedText}`,
+      );
     }
 
     /** `for (const x of [a, b])`, `for (let i = 0; i < 3; i++)`, `i < N` with `const N = 10`, `i < end` with a batch-sized end. */
@@ -229,19 +334,23 @@ export default createRule<Options, MessageId>({
       return node.type === AST_NODE_TYPES.NewExpression && isGlobal(resolveOrigin(sourceCode, node.callee), 'Promise');
     }
 
+    /**
+     * The one `mapConcurrent` suggestion every form shares: replaces `replaced` with
+     * `prefix + mapConcurrent(collection, limit, mapper)` and adds the runtime import the file needs.
+     */
     function mapConcurrentSuggestion(
-      replaced: TSESTree.CallExpression,
-      collection: TSESTree.Node,
-      mapper: TSESTree.Node,
+      replaced: TSESTree.Range,
       prefix: string,
+      collection: string,
+      mapper: string,
     ): TSESLint.SuggestionReportDescriptor<MessageId> {
       return {
         messageId: 'useMapConcurrent',
         data: { limit: String(limit) },
         fix(fixer) {
           const runtime = importFromRuntime(fixer, sourceCode, settings.runtimeModule, ['mapConcurrent']);
-          const text = `${prefix}${runtime.names['mapConcurrent']}(${sourceCode.getText(collection)}, ${limit}, ${mapperText(mapper)})`;
-          return [...runtime.fixes, fixer.replaceText(replaced, text)];
+          const text = `${prefix}${runtime.names['mapConcurrent']}(${collection}, ${limit}, ${mapper})`;
+          return [...runtime.fixes, fixer.replaceTextRange(replaced, text)];
         },
       };
     }
@@ -306,6 +415,21 @@ export default createRule<Options, MessageId>({
       return calls.find((call) => call.name === name && call.start >= loop.range[1])?.combinator;
     }
 
+    /**
+     * The call a statement evaluates first and whose value it then only awaits, returns or binds:
+     * `[await] call;`, `return [await] call;`, `const x = [await] call;`.
+     */
+    function getLeadingCall(statement: TSESTree.Node): TSESTree.CallExpression | undefined {
+      let expression: TSESTree.Node | null | undefined;
+      if (statement.type === AST_NODE_TYPES.ExpressionStatement) expression = statement.expression;
+      else if (statement.type === AST_NODE_TYPES.ReturnStatement) expression = statement.argument;
+      else if (statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1) {
+        expression = statement.declarations[0]!.init;
+      }
+      if (expression?.type === AST_NODE_TYPES.AwaitExpression) expression = expression.argument;
+      return expression?.type === AST_NODE_TYPES.CallExpression ? expression : undefined;
+    }
+
     function shortText(node: TSESTree.Node): string {
       const text = sourceCode.getText(unwrap(node)).replace(/\s+/g, ' ');
       return text.length > 40 ? `${text.slice(0, 37)}...` : text;
@@ -314,3 +438,18 @@ export default createRule<Options, MessageId>({
 });
 
 
+
+/** The statements of the list that holds `parent`'s children, for a parent that has one. */
+function getStatementList(parent: TSESTree.Node | undefined): readonly TSESTree.Node[] | undefined {
+  switch (parent?.type) {
+    case AST_NODE_TYPES.BlockStatement:
+    case AST_NODE_TYPES.Program:
+    case AST_NODE_TYPES.StaticBlock:
+    case AST_NODE_TYPES.TSModuleBlock:
+      return parent.body;
+    case AST_NODE_TYPES.SwitchCase:
+      return parent.consequent;
+    default:
+      return undefined;
+  }
+}
