@@ -374,22 +374,17 @@ export default createRule<Options, MessageId>({
 
     /** `if (promises.length >= n) await Promise.race(promises)`-style pacing inside the loop. */
     function checksLength(loop: LoopNode, name: string): boolean {
-      let found = false;
-      walk(loop.body, sourceCode.visitorKeys, (child) => {
-        if (found) return false;
-        if (
+      return someNode(
+        loop.body,
+        sourceCode.visitorKeys,
+        (child) =>
           child.type === AST_NODE_TYPES.MemberExpression &&
           child.object.type === AST_NODE_TYPES.Identifier &&
           child.object.name === name &&
           !child.computed &&
           child.property.type === AST_NODE_TYPES.Identifier &&
-          child.property.name === 'length'
-        ) {
-          found = true;
-        }
-        return !found;
-      });
-      return found;
+          child.property.name === 'length',
+      );
     }
 
     /**
