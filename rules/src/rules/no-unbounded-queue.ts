@@ -46,19 +46,34 @@ interface ClassFrame {
   readonly typedFields: Map<string, TSESTree.PropertyDefinition>;
 }
 
-/** Whether uses of these kinds can make a FIFO queue (what `check` requires); a cheap test before asking for types. */
-function mayBeQueue(uses: readonly ArrayUse[]): boolean {
+/** How items enter and leave an array used as a FIFO queue. */
+interface QueueOrder {
+  readonly enqueue: 'push' | 'unshift';
+  readonly dequeue: 'shift' | 'splice' | 'pop';
+}
+
+/**
+ * The one test of "these uses make a FIFO queue": `push` with `shift` (or `splice(0, …)`), or
+ * `unshift` with `pop`. Undefined for a stack, a list, or a buffer flushed all at once. A single
+ * pass over the uses, cheap enough to run before asking the type checker about a binding.
+ */
+function getQueueOrder(uses: readonly ArrayUse[]): QueueOrder | undefined {
   let push = false;
-  let take = false;
+  let shift = false;
+  let spliceFromStart = false;
   let unshift = false;
   let pop = false;
-  for (const { kind } of uses) {
+  for (const use of uses) {
+    const kind = use.kind;
     if (kind === 'push') push = true;
-    else if (kind === 'shift' || kind === 'splice') take = true;
+    else if (kind === 'shift') shift = true;
+    else if (kind === 'splice') spliceFromStart ||= isZero(use.call?.arguments[0]);
     else if (kind === 'unshift') unshift = true;
     else if (kind === 'pop') pop = true;
   }
-  return (push && take) || (unshift && pop);
+  if (push && (shift || spliceFromStart)) return { enqueue: 'push', dequeue: shift ? 'shift' : 'splice' };
+  if (unshift && pop) return { enqueue: 'unshift', dequeue: 'pop' };
+  return undefined;
 }
 
 export default createRule<Options, MessageId>({
@@ -129,7 +144,7 @@ export default createRule<Options, MessageId>({
           else escapes = true;
         }
         // The type checker is the expensive part: ask it only about a binding used like a queue.
-        if (!literal && !(mayBeQueue(uses) && isArrayTyped(node.id))) return;
+        if (!literal && !(getQueueOrder(uses) && isArrayTyped(node.id))) return;
         candidates.push({
           text: name,
           uses,
@@ -155,19 +170,9 @@ export default createRule<Options, MessageId>({
     };
 
     function check(candidate: Candidate): void {
-      const kinds = new Set(candidate.uses.map((use) => use.kind));
-      const spliceFromStart = candidate.uses.some((use) => use.kind === 'splice' && isZero(use.call?.arguments[0]));
-      let enqueue: 'push' | 'unshift';
-      let dequeue: string;
-      if (kinds.has('push') && (kinds.has('shift') || spliceFromStart)) {
-        enqueue = 'push';
-        dequeue = kinds.has('shift') ? 'shift' : 'splice';
-      } else if (kinds.has('unshift') && kinds.has('pop')) {
-        enqueue = 'unshift';
-        dequeue = 'pop';
-      } else {
-        return; // a stack, a list, or a buffer flushed all at once: not a FIFO queue
-      }
+      const order = getQueueOrder(candidate.uses);
+      if (!order) return;
+      const { enqueue, dequeue } = order;
       const channelFix = getChannelRewrite(candidate);
       for (const use of candidate.uses) {
         if (use.kind !== enqueue || !use.call) continue;
@@ -262,7 +267,7 @@ export default createRule<Options, MessageId>({
       }
       for (const [name, member] of frame.typedFields) {
         const fieldUses = uses.get(name);
-        if (fieldUses && mayBeQueue(fieldUses) && isArrayTyped(member.key)) declarations.set(name, undefined);
+        if (fieldUses && getQueueOrder(fieldUses) && isArrayTyped(member.key)) declarations.set(name, undefined);
       }
       for (const [name, declaration] of declarations) {
         const fieldUses = uses.get(name);
