@@ -257,7 +257,9 @@ export default createRule<Options, MessageId>({
         if (node.type === AST_NODE_TYPES.AwaitExpression) {
           const awaited = unwrap(node.argument);
           // With types, a `wait()`/`pause()` that returns no promise is not a delay (awaiting it waits for nothing).
-          const timer = isThenableByType(services, awaited) === false ? undefined : getTimerPromise(sourceCode, awaited, scope);
+          // The syntactic test is the cheap one: the type checker is asked only about a timer it found.
+          const syntactic = getTimerPromise(sourceCode, awaited, scope);
+          const timer = syntactic && isThenableByType(services, awaited) !== false ? syntactic : undefined;
           if (timer) {
             delays.push({ node: awaited, ms: timer.delay, hasSignal: timer.release !== undefined || hasSignalArgument(timer.node) });
             return false;
