@@ -1,5 +1,5 @@
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, type FunctionNode, getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, unwrap, walk } from '../util/ast';
+import { AST_NODE_TYPES, type FunctionNode, getCalleeName, getEnclosingFunction, getPropertyName, isFunctionNode, someNode, unwrap } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import {
   functionReturnsPromise,
@@ -142,19 +142,18 @@ export default createRule<Options, MessageId>({
       return isThenableByType(services, callee.object) !== false;
     }
 
-    /** Any call in the expression (outside nested functions) that hands the promise to a tracker. */
-    function isHandedToTracker(expression: TSESTree.Node): boolean {
-      let found = false;
-      walk(expression, sourceCode.visitorKeys, (node) => {
-        if (found) return false;
-        if (isFunctionNode(node)) return false;
-        if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && isTrackerCall(node)) {
-          found = true;
-          return false;
-        }
-        return true;
-      });
-      return found;
+    /**
+     * Any call in the expression (outside nested functions) that hands the promise to a tracker.
+     * The expression itself is a `void` or a call, never a function, so `someNode` entering its
+     * root does not cross a function boundary.
+     */
+    function isHandedToTracker(expression: TSESTree.UnaryExpression | TSESTree.CallExpression): boolean {
+      return someNode(
+        expression,
+        sourceCode.visitorKeys,
+        (node) => (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && isTrackerCall(node),
+        { enterFunctions: false },
+      );
     }
 
     function isTrackerCall(call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
@@ -224,19 +223,17 @@ export default createRule<Options, MessageId>({
      */
     function isCallbackBridge(expression: TSESTree.Node, parameters: ReadonlySet<string>): boolean {
       const isCallbackName = (identifier: TSESTree.Identifier) => CALLBACK_NAME.test(identifier.name) || parameters.has(identifier.name);
-      const callsCallback = (fn: TSESTree.Node): boolean => {
-        let found = false;
-        walk(fn, sourceCode.visitorKeys, (node) => {
-          if (found) return false;
-          if (node !== fn && isFunctionNode(node)) return false;
-          if (node.type === AST_NODE_TYPES.CallExpression) {
+      const callsCallback = (fn: TSESTree.Node): boolean =>
+        someNode(
+          fn,
+          sourceCode.visitorKeys,
+          (node) => {
+            if (node.type !== AST_NODE_TYPES.CallExpression) return false;
             const callee = unwrap(node.callee);
-            if (callee.type === AST_NODE_TYPES.Identifier && isCallbackName(callee)) found = true;
-          }
-          return !found;
-        });
-        return found;
-      };
+            return callee.type === AST_NODE_TYPES.Identifier && isCallbackName(callee);
+          },
+          { enterFunctions: false },
+        );
       for (let call: TSESTree.Node = expression; call.type === AST_NODE_TYPES.CallExpression; ) {
         const callee = unwrap(call.callee);
         if (callee.type !== AST_NODE_TYPES.MemberExpression || !PROMISE_METHODS.has(getPropertyName(callee) ?? '')) return false;

@@ -1,5 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, getEnclosingFunction, getKeyName, getMethodName, isFunctionNode, unwrap, walk, type FunctionNode } from '../util/ast';
+import { AST_NODE_TYPES, getEnclosingFunction, getKeyName, getMethodName, isFunctionNode, someCall, someNode, unwrap, type FunctionNode } from '../util/ast';
 import { createRule } from '../util/create-rule';
 import { importFromRuntime } from '../util/imports';
 import { isGlobal, resolveOrigin } from '../util/references';
@@ -201,35 +201,30 @@ export default createRule<Options, MessageId>({
       });
     }
 
+    /** A `setTimeout` in the function's own code (not in a nested function) whose callback exits the process. */
     function containsWatchdog(fn: FunctionNode): boolean {
-      let found = false;
-      walk(fn.body, sourceCode.visitorKeys, (node) => {
-        if (found) return false;
-        if (node !== fn.body && isFunctionNode(node)) return false;
-        if (node.type === AST_NODE_TYPES.CallExpression && isSetTimeoutCallee(sourceCode, node.callee)) {
+      return someNode(
+        fn.body,
+        sourceCode.visitorKeys,
+        (node) => {
+          if (node.type !== AST_NODE_TYPES.CallExpression || !isSetTimeoutCallee(sourceCode, node.callee)) return false;
           const callback = node.arguments[0];
-          if (callback && isFunctionNode(callback) && exitsProcess(callback)) found = true;
-        }
-        return !found;
-      });
-      return found;
+          return callback !== undefined && isFunctionNode(callback) && exitsProcess(callback);
+        },
+        { enterFunctions: false },
+      );
     }
 
+    /** A `process.exit/kill/abort()` anywhere in the callback, nested functions included. */
     function exitsProcess(fn: FunctionNode): boolean {
-      let found = false;
-      walk(fn.body, sourceCode.visitorKeys, (node) => {
-        if (found) return false;
-        if (
-          node.type === AST_NODE_TYPES.CallExpression &&
-          (isProcessMember(sourceCode, node.callee, 'exit') ||
-            isProcessMember(sourceCode, node.callee, 'kill') ||
-            isProcessMember(sourceCode, node.callee, 'abort'))
-        ) {
-          found = true;
-        }
-        return !found;
-      });
-      return found;
+      return someCall(
+        fn.body,
+        sourceCode.visitorKeys,
+        (call) =>
+          isProcessMember(sourceCode, call.callee, 'exit') ||
+          isProcessMember(sourceCode, call.callee, 'kill') ||
+          isProcessMember(sourceCode, call.callee, 'abort'),
+      );
     }
 
     function buildSuggestions(
