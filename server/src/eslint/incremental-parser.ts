@@ -118,6 +118,17 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
 }
 
 /**
+ * One incremental step on its own, for a parser built on this one (the type-aware variant keeps
+ * its own cache): the AST of `text` from the previous text and its AST, or why to parse in full.
+ * `options` must not ask for a program. The caller checks what {@link createIncrementalParser}
+ * checks first (module source type, no `await` outside functions in the previous AST); the
+ * previous AST is handed over as there.
+ */
+export function reparseIncrementally(previous: { text: string; ast: TSESTree.Program }, text: string, options: ParserOptions): Reparsed | FullParseReason {
+  return reparse(previous, text, options);
+}
+
+/**
  * No node maps (see above), and no deprecation warnings: reading a deprecated alias (such as
  * `TSEnumDeclaration.members`, a copy of `body.members`) is how shifting keeps it in step.
  */
@@ -146,7 +157,7 @@ function optionsKey(options: ParserOptions): string {
 }
 
 type Change = { start: number; oldEnd: number; newEnd: number };
-type Reparsed = { ast: TSESTree.Program; reparsed: number };
+export type Reparsed = { ast: TSESTree.Program; reparsed: number };
 /** A node whose body is a list of statements or class members, between braces (or the whole file). */
 type ListContainer = TSESTree.Program | TSESTree.BlockStatement | TSESTree.ClassBody | TSESTree.TSModuleBlock;
 type Element = TSESTree.Node;
@@ -161,7 +172,7 @@ function isListContainer(node: TSESTree.Node): node is ListContainer {
  * a method re-parses a statement or two of it), then among the top-level statements. Nothing of
  * the previous AST is modified before a window parsed cleanly and passed every check.
  */
-function reparse(previous: CachedParse, text: string, options: ParserOptions): Reparsed | FullParseReason {
+function reparse(previous: Pick<CachedParse, 'text' | 'ast'>, text: string, options: ParserOptions): Reparsed | FullParseReason {
   const program = previous.ast;
   if (text === previous.text) return { ast: { ...program }, reparsed: 0 };
   const change = changedRange(previous.text, text);
@@ -227,7 +238,7 @@ function childrenOf(node: TSESTree.Node): TSESTree.Node[] {
  * Top-level windows are parsed on their own; nested ones inside a skeleton of their ancestors (see
  * {@link skeleton}), so `await`, `yield`, `return`, class members and labels parse as in place.
  */
-function reparseList(previous: CachedParse, text: string, options: ParserOptions, change: Change, path: TSESTree.Node[]): Reparsed | FullParseReason {
+function reparseList(previous: Pick<CachedParse, 'text' | 'ast'>, text: string, options: ParserOptions, change: Change, path: TSESTree.Node[]): Reparsed | FullParseReason {
   const oldText = previous.text;
   const program = previous.ast;
   const container = path.at(-1) as ListContainer;
