@@ -133,11 +133,13 @@ describe('cancel-safe CLI', function () {
       assert.match(flag.stderr, /require-backoff\.md/);
       assert.doesNotMatch(flag.stderr, /internal error/);
 
-      const project = tempProject({
-        'eslint.config.mjs': `import cs from 'eslint-plugin-cancel-safe';\nexport default [cs.configs.recommended, { rules: { 'cancel-safe/require-backoff': ['error', { bogus: 1 }] } }];\n`,
-        'a.js': 'Promise.race([fetch(u), new Promise((r) => setTimeout(r, 10))]);\n',
-      });
-      fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+      const project = tempProject(
+        {
+          'eslint.config.mjs': `import cs from 'eslint-plugin-cancel-safe';\nexport default [cs.configs.recommended, { rules: { 'cancel-safe/require-backoff': ['error', { bogus: 1 }] } }];\n`,
+          'a.js': 'Promise.race([fetch(u), new Promise((r) => setTimeout(r, 10))]);\n',
+        },
+        ['eslint-plugin-cancel-safe'],
+      );
       const config = run(['a.js'], project);
       assert.equal(config.code, 2);
       assert.match(config.stderr, /eslint\.config\.mjs gives cancel-safe\/require-backoff options it does not accept/);

@@ -58,13 +58,15 @@ describe('eslint-plugin-cancel-safe as a plain ESLint plugin next to @eslint/js 
   before(function () {
     this.timeout(180_000);
     installEslint9();
-    dir = tempProject({
-      'eslint.config.mjs': CONFIG,
-      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', lib: ['es2022', 'dom'], noEmit: true }, include: ['src'] }),
-      'src/a.ts': SOURCE,
-    });
-    // The project resolves its packages from this repository's node_modules, as an installed one would.
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    // The project's own dependencies are this repository's installed copies (what CONFIG imports).
+    dir = tempProject(
+      {
+        'eslint.config.mjs': CONFIG,
+        'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', lib: ['es2022', 'dom'], noEmit: true }, include: ['src'] }),
+        'src/a.ts': SOURCE,
+      },
+      ['@eslint/js', 'typescript-eslint', 'eslint-plugin-cancel-safe'],
+    );
   });
 
   for (const [name, bin] of Object.entries(eslintBins)) {

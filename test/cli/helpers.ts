@@ -12,10 +12,26 @@ export function run(args: string[], cwd = root, options: SpawnSyncOptions = {}) 
   return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-/** A fresh project in the OS temp folder with the given files (paths relative to its root). */
-export function tempProject(files: Record<string, string>): string {
+/**
+ * A fresh project in the OS temp folder with the given files (paths relative to its root).
+ * `packages` are this repository's installed packages the project resolves, as if installed in
+ * it: each is linked into the project's own `node_modules` folder. The folder itself is never a
+ * link to the repository's `node_modules`, so whatever a run writes there (the CLI's `--cache`
+ * defaults to `node_modules/.cache/cancel-safe`) stays in this project and cannot reach another
+ * test, another project or a concurrent test run in the same checkout.
+ */
+export function tempProject(files: Record<string, string>, packages: readonly string[] = []): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cancel-safe-cli-'));
   writeFiles(dir, files);
+  for (const name of packages) {
+    const installed = path.join(root, 'node_modules', name);
+    if (!fs.existsSync(installed)) {
+      throw new Error(`tempProject: ${name} is not installed in ${path.join(root, 'node_modules')}, so the test project cannot resolve it; run \`npm ci\` in the repository first.`);
+    }
+    const link = path.join(dir, 'node_modules', name);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(installed, link, 'dir');
+  }
   return dir;
 }
 
