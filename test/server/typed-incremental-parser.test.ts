@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import plugin = require('eslint-plugin-cancel-safe');
 import { createZeroConfig, LINTED_FILES } from 'eslint-plugin-cancel-safe/cli';
 import type * as ts from 'typescript';
-import { createTypedIncrementalParser, type TypedIncrementalParser } from '../../server/src/eslint/typed-incremental-parser';
+import { TSError } from '@typescript-eslint/typescript-estree';
+import { createTypedIncrementalParser, typedParserWithFallback, type TypedIncrementalParser } from '../../server/src/eslint/typed-incremental-parser';
 import { REPO } from './lsp-client';
 
 type Options = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
@@ -240,6 +241,22 @@ describe('typed incremental parser (language server, embedded type-aware config)
     // The property holds trivially if every parse took the exact path: most must be incremental, with fast lookups.
     assert.ok(tally.incremental > tally.parsed / 2, `only ${tally.incremental} of ${tally.parsed} parses were incremental`);
     assert.ok(parser.stats.fastLookups > 1_000, `only ${parser.stats.fastLookups} fast lookups`);
+  });
+
+  it('falls back to the stock parser after an unexpected exception (reported once), and passes syntax errors through', () => {
+    const { root, files } = runtimeProject();
+    roots.push(root);
+    const options = optionsFor(root, files[0]!);
+    const text = fs.readFileSync(files[0]!, 'utf8');
+    const warnings: string[] = [];
+    const broken = { ...createTypedIncrementalParser(), parseForESLint: (): never => { throw new Error('boom'); } };
+    const parser = typedParserWithFallback(broken, (message) => warnings.push(message));
+    for (let run = 0; run < 2; run++) assert.equal(parser.parseForESLint(text, options).ast.body.length, tsParser.parseForESLint(text, options).ast.body.length);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /failed on .*channel\.ts \(boom\); type-aware linting uses the stock/);
+    const real = typedParserWithFallback(createTypedIncrementalParser(), (message) => warnings.push(message));
+    assert.throws(() => real.parseForESLint(`${text}\nconst = ;`, options), TSError);
+    assert.equal(warnings.length, 1);
   });
 
   it('does the same on real sources of this repository inside a tsconfig project (the runtime)', async function () {

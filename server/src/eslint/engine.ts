@@ -13,6 +13,7 @@ import plugin = require('eslint-plugin-cancel-safe');
 import { createZeroConfig, LINTED_FILES } from 'eslint-plugin-cancel-safe/cli';
 import { RELATED_LOCATIONS_SYMBOL, type RelatedLocationsRecord } from '../shared/protocol';
 import { createIncrementalParser, type IncrementalParser } from './incremental-parser';
+import { createTypedIncrementalParser, typedParserWithFallback } from './typed-incremental-parser';
 import type { EngineInfo, LintOutcome, LintSettings, WireMessage } from './protocol';
 
 type ESLintClass = typeof BundledESLint;
@@ -48,6 +49,9 @@ export class LintEngine {
   readonly #bundled: EngineInfo = { version: BundledESLint.version, source: 'bundled', path: bundledPath() };
   /** Parses the embedded config's files; keeps the ASTs of the few files being edited. */
   readonly #parser: IncrementalParser = createIncrementalParser();
+  /** The same for the type-aware embedded config; the stock parser takes over if it ever fails. */
+  readonly #typedParser = createTypedIncrementalParser();
+  readonly #typedParserForESLint = typedParserWithFallback(this.#typedParser, (message) => this.#log('warn', message));
   #related: RelatedLocationsRecord[] = [];
 
   constructor(log: (level: 'info' | 'warn' | 'error', message: string) => void) {
@@ -66,6 +70,7 @@ export class LintEngine {
     this.#decisions.clear();
     this.#configUses.clear();
     this.#parser.clear();
+    this.#typedParser.clear();
   }
 
 
@@ -289,8 +294,9 @@ export class LintEngine {
       ...createZeroConfig(plugin as never, settings.typeAware ? { typeAware: true, rootDir: root } : {}),
       { name: 'cancel-safe/language-server/settings', settings: { 'cancel-safe': { runtimeModule: settings.runtimeModule, raceHelpers: settings.raceHelpers } } },
     ];
-    // Type-aware parsing goes through the TypeScript program, which has its own incremental update.
-    if (!settings.typeAware) overrideConfig.push({ name: 'cancel-safe/language-server/incremental-parser', files: LINTED_FILES, languageOptions: { parser: this.#parser as unknown as Linter.Parser } });
+    // Type-aware parsing takes the program from the project service (which updates it incrementally) and the ESTree from the window re-parse.
+    const parser = settings.typeAware ? this.#typedParserForESLint : this.#parser;
+    overrideConfig.push({ name: 'cancel-safe/language-server/incremental-parser', files: LINTED_FILES, languageOptions: { parser: parser as unknown as Linter.Parser } });
     if (Object.keys(rules).length > 0) overrideConfig.push({ name: 'cancel-safe/language-server/rules', rules });
     eslint = new BundledESLint({
       overrideConfigFile: true,

@@ -39,7 +39,7 @@ import * as tsParser from '@typescript-eslint/parser';
 import { createProjectService, type ProjectServiceAndMetadata } from '@typescript-eslint/project-service';
 import { analyze, type AnalyzeOptions } from '@typescript-eslint/scope-manager';
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/typescript-estree';
-import { withoutProjectParserOptions } from '@typescript-eslint/typescript-estree';
+import { TSError, withoutProjectParserOptions } from '@typescript-eslint/typescript-estree';
 import { astConverter } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { minimatch } from 'minimatch';
@@ -185,6 +185,33 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
       ast.sourceType = sourceType;
       remember(filePath, { key, text: code, ast, topLevelAwait: maps!.exact !== undefined && hasAwaitOutsideFunctions(ast.body) });
       return { ast, services: createServices(program, maps!), scopeManager: analyze(ast, analyzeOptions(options, sourceType, program.getCompilerOptions())), visitorKeys } as ParseResult;
+    },
+  };
+}
+
+/**
+ * The parser for ESLint: `parser`, and the stock parser from its first unexpected exception on
+ * (reported once through `warn`). A syntax error is not unexpected: `parser` throws the one the
+ * stock parser throws (typescript-estree's TSError, from the same conversion).
+ */
+export function typedParserWithFallback(parser: TypedIncrementalParser, warn: (message: string) => void): Pick<TypedIncrementalParser, 'meta' | 'parseForESLint'> {
+  let failed = false;
+  return {
+    meta: parser.meta,
+    parseForESLint(code: string, options?: ParserOptions): ParseResult {
+      if (!failed) {
+        try {
+          return parser.parseForESLint(code, options);
+        } catch (error) {
+          if (error instanceof TSError) throw error;
+          failed = true;
+          parser.clear();
+          warn(
+            `The type-aware incremental parser failed on ${options?.filePath ?? 'a file'} (${error instanceof Error ? error.message : String(error)}); type-aware linting uses the stock @typescript-eslint/parser from now on (same results, slower edits). Please report this with the file.`,
+          );
+        }
+      }
+      return tsParser.parseForESLint(code, options);
     },
   };
 }
