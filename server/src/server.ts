@@ -52,7 +52,7 @@ const EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'vendor']);
 const WORKSPACE_SCAN_LIMIT = 10_000;
 
-let client = { pull: false, configuration: false, showDocument: false, refresh: false, dynamicWatch: false, dynamicConfiguration: false };
+let client = { pull: false, configuration: false, showDocument: false, refresh: false, dynamicWatch: false, dynamicConfiguration: false, workspaceFolders: false };
 let globalSettings: unknown;
 const settingsCache = new Map<string, Promise<CancelSafeSettings>>();
 const reportedSettingsProblems = new Set<string>();
@@ -108,6 +108,7 @@ connection.onInitialize((params): InitializeResult => {
     refresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
     dynamicWatch: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     dynamicConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    workspaceFolders: capabilities.workspace?.workspaceFolders === true,
   };
   const options = params.initializationOptions as Record<string, unknown> | null | undefined;
   if (options && typeof options === 'object' && SETTINGS_SECTION in options) globalSettings = options[SETTINGS_SECTION];
@@ -145,12 +146,16 @@ connection.onInitialized(() => {
       })
       .catch(() => undefined);
   }
-  connection.workspace.onDidChangeWorkspaceFolders((event) => {
-    const removed = new Set(event.removed.map((folder) => toPath(folder.uri)));
-    workspaceFolders = [...workspaceFolders.filter((folder) => !removed.has(folder)), ...event.added.map((folder) => toPath(folder.uri))];
-    service.setFolders(workspaceFolders);
-    configurationChanged('workspace folders changed');
-  });
+  // vscode-languageserver throws on this registration for a client without workspace folders, and
+  // the rest of this handler (the first status) would be skipped.
+  if (client.workspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const removed = new Set(event.removed.map((folder) => toPath(folder.uri)));
+      workspaceFolders = [...workspaceFolders.filter((folder) => !removed.has(folder)), ...event.added.map((folder) => toPath(folder.uri))];
+      service.setFolders(workspaceFolders);
+      configurationChanged('workspace folders changed');
+    });
+  }
   sendStatus(undefined);
 });
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { changeAndWait, nextNotification, openAndWait, REPO, sleep, startInitialized, summarize, tempWorkspace, type ServerUnderTest } from './lsp-client';
+import { capabilities, changeAndWait, nextNotification, openAndWait, REPO, sleep, startInitialized, startServer, summarize, tempWorkspace, type ServerUnderTest } from './lsp-client';
 import { demoConfig, HAZARD, PARSER_URL, PLUGIN_URL } from './fixtures';
 
 describe('language server: workspace configuration', function () {
@@ -115,6 +115,44 @@ describe('language server: workspace configuration', function () {
     } finally {
       assert.equal(await server.stop(), 0);
       workspace.cleanup();
+    }
+  });
+});
+
+describe('language server: workspace folders', function () {
+  this.timeout(30_000);
+
+  it('a client without workspace folder support gets the first status and no failed handler', async () => {
+    const server = await startInitialized();
+    try {
+      await nextNotification(server, 'cancelSafe/status', () => true).catch(() => undefined);
+      assert.ok(server.statuses.length >= 1, 'the status sent at initialized');
+      assert.deepEqual(server.logs.filter((line) => /failed/i.test(line)), []);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('a folder added later (workspace/didChangeWorkspaceFolders) is where its files resolve ESLint from', async () => {
+    const first = tempWorkspace({ 'a.ts': 'export const a = 1;\n' });
+    const added = tempWorkspace({ 'sub/b.ts': 'export const b = 1;\n' });
+    const server = startServer();
+    try {
+      await server.connection.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: pathToFileURL(first.root).href,
+        workspaceFolders: [{ uri: pathToFileURL(first.root).href, name: 'first' }],
+        capabilities: { ...capabilities('push'), workspace: { ...capabilities('push').workspace, workspaceFolders: true } },
+      });
+      await server.connection.sendNotification('initialized', {});
+      await server.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: pathToFileURL(added.root).href, name: 'added' }], removed: [] } });
+      await openAndWait(server, added.uri('sub/b.ts'), 'export const b = 1;\n');
+      assert.ok(server.logs.some((line) => line.includes(`No ESLint installed in ${added.root};`)), server.logs.join('\n'));
+      assert.deepEqual(server.logs.filter((line) => /failed/i.test(line)), []);
+    } finally {
+      assert.equal(await server.stop(), 0);
+      first.cleanup();
+      added.cleanup();
     }
   });
 });

@@ -85,6 +85,12 @@ interface CachedAst {
   topLevelAwait: boolean;
 }
 
+/**
+ * Errors of the stock parser on the files this parser hands it (a file no project includes, say):
+ * the user's to see as the parse error they are, not a failure of this parser.
+ */
+const thrownByStockParser = new WeakSet<object>();
+
 /** The extensions TypeScript parses as TypeScript: the window parse sees the same script kind as the program. */
 const TYPESCRIPT_FILE = /\.(?:ts|mts|cts|tsx)$/i;
 
@@ -97,7 +103,12 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
 
   function stock(code: string, options: ParserOptions): ParseResult {
     stats.parses.stock++;
-    return tsParser.parseForESLint(code, options);
+    try {
+      return tsParser.parseForESLint(code, options);
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) thrownByStockParser.add(error);
+      throw error;
+    }
   }
 
   function remember(filePath: string, entry: CachedAst): void {
@@ -192,7 +203,8 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
 /**
  * The parser for ESLint: `parser`, and the stock parser from its first unexpected exception on
  * (reported once through `warn`). A syntax error is not unexpected: `parser` throws the one the
- * stock parser throws (typescript-estree's TSError, from the same conversion).
+ * stock parser throws (typescript-estree's TSError, from the same conversion); neither is an error
+ * of the stock parser on a file `parser` handed to it (a file no project includes).
  */
 export function typedParserWithFallback(parser: TypedIncrementalParser, warn: (message: string) => void): Pick<TypedIncrementalParser, 'meta' | 'parseForESLint'> {
   let failed = false;
@@ -203,7 +215,7 @@ export function typedParserWithFallback(parser: TypedIncrementalParser, warn: (m
         try {
           return parser.parseForESLint(code, options);
         } catch (error) {
-          if (error instanceof TSError) throw error;
+          if (error instanceof TSError || (typeof error === 'object' && error !== null && thrownByStockParser.has(error))) throw error;
           failed = true;
           parser.clear();
           warn(
