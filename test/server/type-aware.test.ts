@@ -30,7 +30,7 @@ describe('language server: type-aware linting (cancelSafe.typeAware)', function 
   it('uses the workspace tsconfig: types decide, and edits are linted with the types of the new text', async () => {
     const workspace = tempWorkspace({ 'tsconfig.json': TSCONFIG, 'src/other.ts': 'export const other = 1;\n', 'src/next.ts': STORE });
     const syntactic = await startInitialized({ root: workspace.root });
-    const typed = await startInitialized({ root: workspace.root, settings: { typeAware: true } });
+    const typed = await startInitialized({ root: workspace.root, settings: { typeAware: true, trace: { server: 'verbose' } } });
     try {
       const uri = workspace.uri('src/next.ts');
       // Without types any `reader.read()` is a consuming read; with them only a stream reader's is.
@@ -39,6 +39,8 @@ describe('language server: type-aware linting (cancelSafe.typeAware)', function 
       // An edit that changes only the type of `reader`: the program and the lint see the new text.
       assert.equal(unsafeRaces((await changeAndWait(typed, uri, STREAM, 2)).diagnostics), 1);
       assert.equal(unsafeRaces((await changeAndWait(typed, uri, `\n${STREAM}`, 3)).diagnostics), 1);
+      // Only the statements around an edit are parsed again; the program gives the types.
+      assert.match(typed.logs.filter((line) => line.includes(' v2 ')).join('\n'), /re-parsed \d+ of \d+ characters/, typed.logs.join('\n'));
       assert.equal(unsafeRaces((await changeAndWait(typed, uri, `\n${STORE}`, 4)).diagnostics), 0);
       // A syntax error is a diagnostic at its place, and the file recovers on the next edit.
       const brokenText = `\n${STORE}const = ;\n`;

@@ -126,8 +126,8 @@ export class LintEngine {
     configFile?: string,
   ): Promise<LintOutcome> {
     this.#related = [];
-    const parsesBefore = this.#parser.stats.incremental;
-    const reparsedBefore = this.#parser.stats.reparsedCharacters;
+    const parsesBefore = this.#parser.stats.incremental + this.#typedParser.stats.parses.incremental;
+    const reparsedBefore = this.#parser.stats.reparsedCharacters + this.#typedParser.stats.reparsedCharacters;
     let result: BundledESLint.LintResult | undefined;
     try {
       [result] = await eslint.lintText(text, { filePath, warnIgnored: false });
@@ -144,8 +144,9 @@ export class LintEngine {
         if (message.ruleId && url) docs[message.ruleId] = url;
       }
     }
-    const incremental = this.#parser.stats.incremental > parsesBefore;
-    const parse = config.kind === 'embedded' ? { parse: { incremental, reparsedCharacters: incremental ? this.#parser.stats.reparsedCharacters - reparsedBefore : text.length, characters: text.length } } : {};
+    const incremental = this.#parser.stats.incremental + this.#typedParser.stats.parses.incremental > parsesBefore;
+    const reparsed = this.#parser.stats.reparsedCharacters + this.#typedParser.stats.reparsedCharacters - reparsedBefore;
+    const parse = config.kind === 'embedded' ? { parse: { incremental, reparsedCharacters: incremental ? reparsed : text.length, characters: text.length } } : {};
     return { messages, docs, config, eslint: info, notes, durationMs: performance.now() - started, ...parse };
   }
 

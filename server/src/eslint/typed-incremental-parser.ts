@@ -57,6 +57,8 @@ export type TypedParseRoute = 'incremental' | 'exact' | 'stock';
 
 export interface TypedIncrementalParserStats {
   parses: Record<TypedParseRoute, number>;
+  /** Characters re-parsed by the incremental parses (the windows around the edits). */
+  reparsedCharacters: number;
   /** Map lookups answered from the SourceFile by position and kind. */
   fastLookups: number;
   /** Parses whose maps needed typescript-estree's full conversion (see the file header). */
@@ -99,7 +101,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
   const services = new Map<string, ProjectServiceAndMetadata>();
   /** Files the stock parser handles (not in a configured project of ours); they stay out of our service. */
   const delegated = new Set<string>();
-  const stats: TypedIncrementalParserStats = { parses: { incremental: 0, exact: 0, stock: 0 }, fastLookups: 0, exactMaps: 0, slowLookups: {} };
+  const stats: TypedIncrementalParserStats = { parses: { incremental: 0, exact: 0, stock: 0 }, reparsedCharacters: 0, fastLookups: 0, exactMaps: 0, slowLookups: {} };
 
   function stock(code: string, options: ParserOptions): ParseResult {
     stats.parses.stock++;
@@ -182,6 +184,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
           ast = attempt.ast;
           maps = new LazyMaps(ast, sourceFile, settings, stats);
           stats.parses.incremental++;
+          stats.reparsedCharacters += attempt.reparsed;
         }
       }
       if (!ast) {
