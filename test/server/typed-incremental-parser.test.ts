@@ -259,6 +259,29 @@ describe('typed incremental parser (language server, embedded type-aware config)
     assert.equal(warnings.length, 1);
   });
 
+  it('switches to the stock parser when a lazy node-map lookup finds the AST different from typescript-estree\'s (during a rule)', () => {
+    const { root, files } = runtimeProject();
+    roots.push(root);
+    const options = optionsFor(root, files[0]!);
+    const text = fs.readFileSync(files[0]!, 'utf8');
+    const warnings: string[] = [];
+    const typed = createTypedIncrementalParser();
+    const parser = typedParserWithFallback(typed, (message) => warnings.push(message));
+    parser.parseForESLint(text, options);
+    const edited = parser.parseForESLint(`${text}\n`, options);
+    assert.equal(typed.stats.parses.incremental, 1);
+    // A corrupted AST stands for a parser bug: the node-for-node match must notice it.
+    const block = edited.ast.body.find((statement) => statement.type === 'ExportNamedDeclaration')!;
+    block.range = [block.range[0] + 1, block.range[1]];
+    const services = edited.services as unknown as { esTreeNodeToTSNodeMap: { get(node: unknown): unknown } };
+    assert.throws(() => services.esTreeNodeToTSNodeMap.get(block), /differs from typescript-estree's/);
+    assert.equal(parser.failed, true);
+    assert.equal(warnings.length, 1);
+    const before = { ...typed.stats.parses };
+    assert.equal(parser.parseForESLint(`${text}\n\n`, options).ast.body.length, edited.ast.body.length);
+    assert.deepEqual(typed.stats.parses, before, 'the stock parser parsed it');
+  });
+
   it('does the same on real sources of this repository inside a tsconfig project (the runtime)', async function () {
     this.timeout(600_000);
     const { root, files } = runtimeProject();

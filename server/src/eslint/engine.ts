@@ -129,9 +129,13 @@ export class LintEngine {
     const parsesBefore = this.#parser.stats.incremental + this.#typedParser.stats.parses.incremental;
     const reparsedBefore = this.#parser.stats.reparsedCharacters + this.#typedParser.stats.reparsedCharacters;
     let result: BundledESLint.LintResult | undefined;
+    const typedParserFailedBefore = this.#typedParserForESLint.failed;
     try {
       [result] = await eslint.lintText(text, { filePath, warnIgnored: false });
     } catch (error) {
+      // The type-aware incremental parser gave up during this lint (a lazy node-map lookup found
+      // its AST different from typescript-estree's): the stock parser now parses; lint again.
+      if (!typedParserFailedBefore && this.#typedParserForESLint.failed) return this.#lintWith(eslint, info, config, filePath, text, overrides, notes, started, checkpoint, configFile);
       return this.#failure(`ESLint failed while linting ${filePath}: ${messageOf(error)}`, info, config, started, configFile);
     }
     checkpoint();

@@ -39,7 +39,7 @@ import * as tsParser from '@typescript-eslint/parser';
 import { createProjectService, type ProjectServiceAndMetadata } from '@typescript-eslint/project-service';
 import { analyze, type AnalyzeOptions } from '@typescript-eslint/scope-manager';
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/typescript-estree';
-import { TSError, withoutProjectParserOptions } from '@typescript-eslint/typescript-estree';
+import { TSError, typescriptVersionIsAtLeast, withoutProjectParserOptions } from '@typescript-eslint/typescript-estree';
 import { astConverter } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { minimatch } from 'minimatch';
@@ -71,6 +71,12 @@ export interface TypedIncrementalParser {
   meta: { name: string; version: string };
   parseForESLint(code: string, options?: ParserOptions): ParseResult;
   readonly stats: TypedIncrementalParserStats;
+  /**
+   * Called when a lookup in the lazy node maps finds this parser's AST different from
+   * typescript-estree's, i.e. after `parseForESLint` returned, while a rule runs (the lookup then
+   * throws); {@link typedParserWithFallback} sets it to switch to the stock parser.
+   */
+  onLateFailure?: (error: Error) => void;
   /** Forgets every cached AST and the project service (a tsconfig or configuration change). */
   clear(): void;
 }
@@ -133,7 +139,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
     return service;
   }
 
-  return {
+  const parser: TypedIncrementalParser = {
     meta: { name: 'cancel-safe/typed-incremental-typescript-parser', version: '1' },
     stats,
     clear(): void {
@@ -182,7 +188,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
         const attempt = reparseIncrementally(previous, code, { ...withoutProjectParserOptions(options), preserveNodeMaps: false, suppressDeprecatedPropertyWarnings: true });
         if (typeof attempt !== 'string') {
           ast = attempt.ast;
-          maps = new LazyMaps(ast, sourceFile, settings, stats);
+          maps = new LazyMaps(ast, sourceFile, settings, stats, undefined, (error) => parser.onLateFailure?.(error));
           stats.parses.incremental++;
           stats.reparsedCharacters += attempt.reparsed;
         }
@@ -201,6 +207,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
       return { ast, services: createServices(program, maps!), scopeManager: analyze(ast, analyzeOptions(options, sourceType, program.getCompilerOptions())), visitorKeys } as ParseResult;
     },
   };
+  return parser;
 }
 
 /**
@@ -209,21 +216,32 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
  * stock parser throws (typescript-estree's TSError, from the same conversion); neither is an error
  * of the stock parser on a file `parser` handed to it (a file no project includes).
  */
-export function typedParserWithFallback(parser: TypedIncrementalParser, warn: (message: string) => void): Pick<TypedIncrementalParser, 'meta' | 'parseForESLint'> {
+export function typedParserWithFallback(parser: TypedIncrementalParser, warn: (message: string) => void): Pick<TypedIncrementalParser, 'meta' | 'parseForESLint'> & { readonly failed: boolean } {
   let failed = false;
+  const fail = (error: unknown, filePath: string | undefined): void => {
+    if (failed) return;
+    failed = true;
+    parser.clear();
+    warn(
+      `The type-aware incremental parser failed on ${filePath ?? 'a file'} (${error instanceof Error ? error.message : String(error)}); type-aware linting uses the stock @typescript-eslint/parser from now on (same results, slower edits). Please report this with the file.`,
+    );
+  };
+  let lastFile: string | undefined;
+  parser.onLateFailure = (error) => fail(error, lastFile);
   return {
     meta: parser.meta,
+    /** True once the stock parser has taken over; a lint that failed while it did should run again. */
+    get failed() {
+      return failed;
+    },
     parseForESLint(code: string, options?: ParserOptions): ParseResult {
       if (!failed) {
+        lastFile = options?.filePath;
         try {
           return parser.parseForESLint(code, options);
         } catch (error) {
           if (error instanceof TSError || (typeof error === 'object' && error !== null && thrownByStockParser.has(error))) throw error;
-          failed = true;
-          parser.clear();
-          warn(
-            `The type-aware incremental parser failed on ${options?.filePath ?? 'a file'} (${error instanceof Error ? error.message : String(error)}); type-aware linting uses the stock @typescript-eslint/parser from now on (same results, slower edits). Please report this with the file.`,
-          );
+          fail(error, options?.filePath);
         }
       }
       return tsParser.parseForESLint(code, options);
@@ -278,12 +296,20 @@ function firstName(factory: string): string {
   return factory.split('.')[0]!.trim();
 }
 
-/** Library names as scope-manager knows them (`es2022.full`) from TypeScript's library file names (`lib.es2022.full.d.ts`). */
+/**
+ * Library names as scope-manager knows them (`es2022.full`) from TypeScript's library file names
+ * (`lib.es2022.full.d.ts`), as @typescript-eslint/parser derives them: the configured `lib`, else
+ * the default library of the configured `target` alone. Like the stock parser, an unset target
+ * counts as ES5 before TypeScript 6 (as the latest standard from 6 on), whatever `module` implies
+ * for TypeScript's own checking (node16 implies ES2022 there).
+ */
 function libOf(compilerOptions: ts.CompilerOptions): string[] {
   const name = (file: string): string | undefined => /lib\.(.+)\.d\.[cm]?ts$/.exec(file.toLowerCase())?.[1];
   if (compilerOptions.lib) return compilerOptions.lib.map(name).filter((lib): lib is string => lib !== undefined);
-  // The target's default library: `lib.d.ts` (ES5 and below) is scope-manager's `lib`.
-  return [name(ts.getDefaultLibFileName(compilerOptions)) ?? 'lib'];
+  // `LatestStandard` exists from TypeScript 6 on (the version checked); ES5 is deprecated there.
+  const target = compilerOptions.target ?? (typescriptVersionIsAtLeast['6.0'] ? (ts.ScriptTarget as unknown as { LatestStandard: ts.ScriptTarget }).LatestStandard : ts.ScriptTarget.ES5);
+  // `lib.d.ts` (ES5 and below) is scope-manager's `lib`.
+  return [name(ts.getDefaultLibFileName({ target })) ?? 'lib'];
 }
 
 function createServices(program: ts.Program, maps: LazyMaps): ParserServicesWithTypeInformation {
@@ -337,7 +363,10 @@ class LazyMaps {
   /** Set when the AST is the converter's own (the exact path), so its maps answer directly. */
   readonly exact: ExactMaps | undefined;
 
-  constructor(ast: TSESTree.Program, sourceFile: ts.SourceFile, settings: ConverterSettings, stats: TypedIncrementalParserStats, exact?: ExactMaps) {
+  readonly #onMismatch: ((error: Error) => void) | undefined;
+
+  constructor(ast: TSESTree.Program, sourceFile: ts.SourceFile, settings: ConverterSettings, stats: TypedIncrementalParserStats, exact?: ExactMaps, onMismatch?: (error: Error) => void) {
+    this.#onMismatch = onMismatch;
     this.#ast = ast;
     this.#sourceFile = sourceFile;
     this.#settings = settings;
@@ -363,7 +392,9 @@ class LazyMaps {
   toESTree(node: ts.Node): TSESTree.Node | undefined {
     const matched = this.#match();
     const theirs = matched.maps.tsNodeToESTreeNodeMap.get(node);
-    return theirs && matched.toOurs(theirs);
+    // typescript-estree registers some nodes it then leaves out of its AST (the ChainExpression of
+    // an unwrapped optional call); the stock parser answers with that node, and so does this one.
+    return theirs && (matched.toOurs(theirs) ?? theirs);
   }
 
   #fast(node: TSESTree.Node): ts.Node | undefined {
@@ -400,7 +431,12 @@ class LazyMaps {
     const { estree, astMaps } = astConverter(this.#sourceFile, this.#settings, true);
     const ours = new Map<TSESTree.Node, TSESTree.Node>();
     const theirs = new Map<TSESTree.Node, TSESTree.Node>();
-    pair(this.#ast, estree, ours, theirs);
+    try {
+      pair(this.#ast, estree, ours, theirs);
+    } catch (error) {
+      this.#onMismatch?.(error as Error);
+      throw error;
+    }
     this.#matched = { maps: astMaps, toTheirs: (node) => ours.get(node), toOurs: (node) => theirs.get(node) };
     return this.#matched;
   }
