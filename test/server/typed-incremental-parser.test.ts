@@ -237,7 +237,7 @@ describe('typed incremental parser (language server, embedded type-aware config)
     const parser = createTypedIncrementalParser();
     const tally: Tally = { edits: 0, nodes: 0, types: 0, messages: 0, parsed: 0, incremental: 0 };
     await checkEdits(root, [file], 20, 20261201, tally, parser);
-    console.log(`      bench shape: ${tally.edits} edits, ${tally.nodes} nodes and ${tally.types} types compared, ${tally.messages} messages, ${tally.incremental} of ${tally.parsed} parses incremental; ${JSON.stringify(parser.stats)}`);
+    console.log(`      bench shape: ${tally.edits} edits, ${tally.nodes} nodes and ${tally.types} types compared, ${tally.messages} messages, ${tally.incremental} of ${tally.parsed} parses incremental; routes ${JSON.stringify(parser.stats.parses)}, ${parser.stats.fastLookups} fast lookups`);
     // The property holds trivially if every parse took the exact path: most must be incremental, with fast lookups.
     assert.ok(tally.incremental > tally.parsed / 2, `only ${tally.incremental} of ${tally.parsed} parses were incremental`);
     assert.ok(parser.stats.fastLookups > 1_000, `only ${parser.stats.fastLookups} fast lookups`);
@@ -289,7 +289,7 @@ describe('typed incremental parser (language server, embedded type-aware config)
     const parser = createTypedIncrementalParser();
     const tally: Tally = { edits: 0, nodes: 0, types: 0, messages: 0, parsed: 0, incremental: 0 };
     await checkEdits(root, files, 6, 20261202, tally, parser);
-    console.log(`      runtime sources: ${tally.edits} edits, ${tally.nodes} nodes and ${tally.types} types compared, ${tally.messages} messages, ${tally.incremental} of ${tally.parsed} parses incremental; ${JSON.stringify(parser.stats)}`);
+    console.log(`      runtime sources: ${tally.edits} edits, ${tally.nodes} nodes and ${tally.types} types compared, ${tally.messages} messages, ${tally.incremental} of ${tally.parsed} parses incremental; routes ${JSON.stringify(parser.stats.parses)}, ${parser.stats.fastLookups} fast lookups`);
     assert.ok(tally.incremental > tally.parsed / 3, `only ${tally.incremental} of ${tally.parsed} parses were incremental`);
   });
 });
