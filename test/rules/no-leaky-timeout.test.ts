@@ -1,5 +1,6 @@
 import rule from '../../rules/src/rules/no-leaky-timeout';
 import { commonJsTester, syntacticTester, typedTester } from './rule-tester';
+import { RuleTester as ESLintRuleTester } from 'eslint';
 
 const HOISTED_FIX = `
 import { timeout } from 'cancel-safe';
@@ -293,6 +294,55 @@ typedTester.run('no-leaky-timeout (typed)', rule, {
     {
       code: `declare function sleep(ms: number): Promise<void>; declare const p: Promise<number>; Promise.race([p, sleep(5)]);`,
       errors: [{ messageId: 'timerNotCleared', suggestions: [{ messageId: 'useTimeout', output: `import { timeout } from 'cancel-safe';\ndeclare function sleep(ms: number): Promise<void>; declare const p: Promise<number>; timeout(5, (signal) => p);` }] }],
+    },
+  ],
+});
+
+// The suggestion's code lands inside a function: a name declared in any nested scope could shadow
+// the import there, so the import is aliased (a reused import gets an aliased second specifier).
+syntacticTester.run('no-leaky-timeout (import names shadowed in a nested scope)', rule, {
+  valid: [],
+  invalid: [
+    {
+      code: `async function get(url, timeout) {\n  return await Promise.race([fetch(url), new Promise((_, reject) => setTimeout(() => reject(new Error('t')), timeout))]);\n}`,
+      errors: [
+        { messageId: 'operationNotAborted', suggestions: [{ messageId: 'useTimeout', output: `import { timeout as cancelSafeTimeout } from 'cancel-safe';\nasync function get(url, timeout) {\n  return await cancelSafeTimeout(timeout, (signal) => fetch(url, { signal }));\n}` }, { messageId: 'useAbortSignalTimeout', data: { delay: 'timeout' }, output: `async function get(url, timeout) {\n  return await fetch(url, { signal: AbortSignal.timeout(timeout) });\n}` }] },
+        { messageId: 'timerNotCleared', suggestions: [{ messageId: 'useTimeout', output: `import { timeout as cancelSafeTimeout } from 'cancel-safe';\nasync function get(url, timeout) {\n  return await cancelSafeTimeout(timeout, (signal) => fetch(url, { signal }));\n}` }, { messageId: 'useAbortSignalTimeout', data: { delay: 'timeout' }, output: `async function get(url, timeout) {\n  return await fetch(url, { signal: AbortSignal.timeout(timeout) });\n}` }] },
+      ],
+    },
+    {
+      code: `import { timeout } from 'cancel-safe';\nexport { timeout };\nasync function get(url, timeout) {\n  return await Promise.race([fetch(url), new Promise((_, reject) => setTimeout(() => reject(new Error('t')), timeout))]);\n}`,
+      errors: [
+        { messageId: 'operationNotAborted', suggestions: [{ messageId: 'useTimeout', output: `import { timeout, timeout as cancelSafeTimeout } from 'cancel-safe';\nexport { timeout };\nasync function get(url, timeout) {\n  return await cancelSafeTimeout(timeout, (signal) => fetch(url, { signal }));\n}` }, { messageId: 'useAbortSignalTimeout', data: { delay: 'timeout' }, output: `import { timeout } from 'cancel-safe';\nexport { timeout };\nasync function get(url, timeout) {\n  return await fetch(url, { signal: AbortSignal.timeout(timeout) });\n}` }] },
+        { messageId: 'timerNotCleared', suggestions: [{ messageId: 'useTimeout', output: `import { timeout, timeout as cancelSafeTimeout } from 'cancel-safe';\nexport { timeout };\nasync function get(url, timeout) {\n  return await cancelSafeTimeout(timeout, (signal) => fetch(url, { signal }));\n}` }, { messageId: 'useAbortSignalTimeout', data: { delay: 'timeout' }, output: `import { timeout } from 'cancel-safe';\nexport { timeout };\nasync function get(url, timeout) {\n  return await fetch(url, { signal: AbortSignal.timeout(timeout) });\n}` }] },
+      ],
+    },
+  ],
+});
+
+// ESLint's default parser (espree) marks a CommonJS file `sourceType: 'commonjs'` (typescript-estree
+// says 'script'): the added import must be a require there too, or the file stops parsing.
+new ESLintRuleTester({ languageOptions: { sourceType: 'commonjs', ecmaVersion: 'latest' } }).run('no-leaky-timeout (espree, CommonJS)', rule as never, {
+  valid: [],
+  invalid: [
+    {
+      code: `async function get(url) {\n  return Promise.race([fetch(url), new Promise((_, reject) => setTimeout(() => reject(new Error('t')), 1000))]);\n}`,
+      errors: [
+        {
+          messageId: 'operationNotAborted',
+          suggestions: [
+            { messageId: 'useTimeout', output: `const { timeout } = require('cancel-safe');\nasync function get(url) {\n  return timeout(1000, (signal) => fetch(url, { signal }));\n}` },
+            { messageId: 'useAbortSignalTimeout', data: { delay: '1000' }, output: `async function get(url) {\n  return fetch(url, { signal: AbortSignal.timeout(1000) });\n}` },
+          ],
+        },
+        {
+          messageId: 'timerNotCleared',
+          suggestions: [
+            { messageId: 'useTimeout', output: `const { timeout } = require('cancel-safe');\nasync function get(url) {\n  return timeout(1000, (signal) => fetch(url, { signal }));\n}` },
+            { messageId: 'useAbortSignalTimeout', data: { delay: '1000' }, output: `async function get(url) {\n  return fetch(url, { signal: AbortSignal.timeout(1000) });\n}` },
+          ],
+        },
+      ],
     },
   ],
 });

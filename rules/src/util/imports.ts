@@ -34,10 +34,14 @@ export function importFromRuntime(
   }
   const cjs = esm ? undefined : findCjsRequire(program, module);
   const existing = esm?.named ?? cjs?.named;
+  // The fix's code lands inside some function: a name declared in any nested scope may shadow
+  // the import there, so such names count as taken (an alias costs nothing; a shadowed name
+  // would silently call the user's function instead).
+  const nested = namesDeclaredBelowTheTop(sourceCode);
   const missing: string[] = [];
   for (const name of exports) {
     const local = existing?.get(name);
-    if (local) names[name] = local;
+    if (local && !nested.has(local)) names[name] = local;
     else missing.push(name);
   }
   if (missing.length === 0) return { names, fixes };
@@ -46,8 +50,9 @@ export function importFromRuntime(
   // bindings live in the scope just under it, whose block is also the program.
   const globalScope = sourceCode.getScope(program);
   const scope = globalScope.childScopes.find((child) => child.block === program) ?? globalScope;
+  const isFree = (name: string): boolean => isNameFree(scope, name) && !nested.has(name);
   const specifiers = missing.map((name) => {
-    const local = isNameFree(scope, name) ? name : freeAlias(scope, name);
+    const local = isFree(name) ? name : freeAlias(isFree, name);
     names[name] = local;
     return { name, local };
   });
@@ -153,7 +158,8 @@ function isCommonJsFile(sourceCode: SourceCode): boolean {
       statement.type === AST_NODE_TYPES.ExportAllDeclaration,
   );
   if (hasEsmSyntax) return false;
-  if (program.sourceType === 'script') return true;
+  // typescript-estree says 'script' for CommonJS; espree (ESLint's default parser) says 'commonjs'.
+  if ((program.sourceType as string) === 'script' || (program.sourceType as string) === 'commonjs') return true;
   return program.body.some(
     (statement) =>
       statement.type === AST_NODE_TYPES.VariableDeclaration &&
@@ -197,9 +203,20 @@ function isNameFree(scope: TSESLint.Scope.Scope, name: string): boolean {
   return !scope.through.some((reference) => reference.identifier.name === name);
 }
 
-function freeAlias(scope: TSESLint.Scope.Scope, name: string): string {
+function freeAlias(isFree: (name: string) => boolean, name: string): string {
   const base = `cancelSafe${name[0]!.toUpperCase()}${name.slice(1)}`;
   let candidate = base;
-  for (let index = 2; !isNameFree(scope, candidate); index++) candidate = `${base}${index}`;
+  for (let index = 2; !isFree(candidate); index++) candidate = `${base}${index}`;
   return candidate;
+}
+
+/** Names of the variables of every scope below the file's top scope (functions, blocks, classes…). */
+function namesDeclaredBelowTheTop(sourceCode: SourceCode): Set<string> {
+  const names = new Set<string>();
+  const program = sourceCode.ast;
+  for (const scope of sourceCode.scopeManager?.scopes ?? []) {
+    if (scope.type === 'global' || scope.block === program) continue;
+    for (const variable of scope.variables) names.add(variable.name);
+  }
+  return names;
 }
