@@ -274,7 +274,7 @@ async function syncAll(accounts) {
               output: `
 import { mapConcurrent } from 'cancel-safe';
 async function syncAll(accounts) {
-  await mapConcurrent(accounts, 8, (account) => sync(account));
+  await mapConcurrent([...accounts], 8, (account) => sync(account));
 }
 `,
             },
@@ -283,10 +283,10 @@ async function syncAll(accounts) {
       ],
     },
     {
-      // The result is used: it takes the place of the array; a typed array and a body without braces.
+      // The result is used: it takes the place of the array; a body without braces.
       code: `
 async function loadUsers(ids: string[]) {
-  const requests: Promise<User>[] = [];
+  const requests = [];
   for (const id of ids) requests.push(api.get(\`/users/\${id}\`, { retries: 2 }));
   const users = await Promise.all(requests);
   return users.filter(Boolean);
@@ -302,7 +302,7 @@ async function loadUsers(ids: string[]) {
               output: `
 import { mapConcurrent } from 'cancel-safe';
 async function loadUsers(ids: string[]) {
-  const users = await mapConcurrent(ids, 8, (id) => api.get(\`/users/\${id}\`, { retries: 2 }));
+  const users = await mapConcurrent([...ids], 8, (id) => api.get(\`/users/\${id}\`, { retries: 2 }));
   return users.filter(Boolean);
 }
 `,
@@ -316,7 +316,7 @@ async function loadUsers(ids: string[]) {
       // becomes the arrow's parameter; the existing runtime import is extended.
       code: `
 import { sleep } from 'cancel-safe';
-export function saveAll(entries) {
+export async function saveAll(entries) {
   const writes = [];
   for (const [key, { value, ttl = 60 }] of entries) {
     writes.push(store.set(key, value, ttl));
@@ -333,8 +333,8 @@ export function saveAll(entries) {
               messageId: 'useMapConcurrent',
               output: `
 import { sleep, mapConcurrent } from 'cancel-safe';
-export function saveAll(entries) {
-  return mapConcurrent(entries, 8, ([key, { value, ttl = 60 }]) => store.set(key, value, ttl));
+export async function saveAll(entries) {
+  return mapConcurrent([...entries], 8, ([key, { value, ttl = 60 }]) => store.set(key, value, ttl));
 }
 `,
             },
@@ -363,7 +363,7 @@ const [first, ...rest] = await Promise.all(contents);
               output: `
 import { readFile } from 'node:fs/promises';
 import { mapConcurrent } from '@acme/cancel-safe';
-const [first, ...rest] = await mapConcurrent(files.values(), 4, (file) => readFile(file, 'utf8').then(parse));
+const [first, ...rest] = await mapConcurrent([...files.values()], 4, (file) => readFile(file, 'utf8').then(parse));
 `,
             },
           ],
@@ -391,7 +391,34 @@ async function f(jobs) {
 import { mapConcurrent } from './my-helpers';
 import { mapConcurrent as cancelSafeMapConcurrent } from 'cancel-safe';
 async function f(jobs) {
-  return await cancelSafeMapConcurrent(jobs, 8, (job) => start(job));
+  return await cancelSafeMapConcurrent([...jobs], 8, (job) => start(job));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // An array literal is already a snapshot: it is not spread again.
+      code: `
+async function retryAll(pending, retries) {
+  const runs = [];
+  for (const job of [...pending, ...retries]) runs.push(run(job));
+  await Promise.all(runs);
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 4,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { mapConcurrent } from 'cancel-safe';
+async function retryAll(pending, retries) {
+  await mapConcurrent([...pending, ...retries], 8, (job) => run(job));
 }
 `,
             },
@@ -400,6 +427,81 @@ async function f(jobs) {
       ],
     },
     // Reported, but the rewrite would not mean the same thing: no suggestion.
+    {
+      // The loop read the whole queue before the next statement emptied it (20 jobs ran); the
+      // lazy mapConcurrent would run only the first 8. Not awaited at once: no suggestion.
+      code: `
+class Worker {
+  async drain() {
+    const p = [];
+    for (const job of this.queue) p.push(run(job));
+    const all = Promise.all(p);
+    this.queue.length = 0;
+    return all;
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
+    {
+      // A bare \`Promise.all(p);\` lets the next statements run (and change the collection) too.
+      code: `
+async function fire(hosts) {
+  const pending = [];
+  for (const host of hosts) pending.push(ping(host));
+  Promise.all(pending);
+  hosts.clear();
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 4, suggestions: [] }],
+    },
+    {
+      // The annotation on the array would be dropped by the rewrite.
+      code: `
+async function loadAll(ids: string[]) {
+  const requests: Promise<number | string>[] = [];
+  for (const id of ids) requests.push(load(id));
+  return Promise.all(requests);
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 4, suggestions: [] }],
+    },
+    {
+      // So would explicit type arguments on Promise.all.
+      code: `
+async function loadAll(ids: string[]) {
+  const requests = [];
+  for (const id of ids) requests.push(load(id));
+  return Promise.all<Promise<number>[]>(requests);
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 4, suggestions: [] }],
+    },
+    {
+      // In a synchronous function a throw of \`start(job)\` threw from \`launch\`; after the rewrite
+      // it would be a rejection. No suggestion.
+      code: `
+function launch(jobs) {
+  const running = [];
+  for (const job of jobs) running.push(start(job));
+  return Promise.all(running);
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 4, suggestions: [] }],
+    },
+    {
+      // Likewise in a synchronous callback inside an async function.
+      code: `
+async function outer(groups) {
+  return groups.map((jobs) => {
+    const running = [];
+    for (const job of jobs) running.push(start(job));
+    return Promise.all(running);
+  });
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
     {
       // allSettled keeps going after a failure; mapConcurrent stops.
       code: `
@@ -597,7 +699,7 @@ async function touchAll(rows) {
 const db = require('./db');
 const { mapConcurrent } = require('cancel-safe');
 async function touchAll(rows) {
-  await mapConcurrent(rows, 8, ({ id }) => db.query('UPDATE t SET seen = now() WHERE id = $1', [id]));
+  await mapConcurrent([...rows], 8, ({ id }) => db.query('UPDATE t SET seen = now() WHERE id = $1', [id]));
 }
 `,
             },
@@ -626,7 +728,7 @@ async function f(jobs) {
 const { mapConcurrent } = require('./legacy');
 const { mapConcurrent: cancelSafeMapConcurrent } = require('cancel-safe');
 async function f(jobs) {
-  return cancelSafeMapConcurrent(jobs, 8, (job) => start(job));
+  return cancelSafeMapConcurrent([...jobs], 8, (job) => start(job));
 }
 `,
             },
@@ -679,6 +781,85 @@ typedTester.run('no-unbounded-concurrency (typed)', rule, {
     `,
   ],
   invalid: [
+    {
+      // Near miss: the awaited result is used inside a larger expression, which the rewrite does not keep.
+      code: `
+declare function fetchUser(id: string): Promise<{ name: string }>;
+export async function names(ids: Iterable<string>) {
+  const users = [];
+  for (const id of ids) users.push(fetchUser(id));
+  return (await Promise.all(users)).map((user) => user.name);
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
+    {
+      // \`number | Promise<number>\` is no \`Promise<R>\`: the rewrite would not type-check.
+      code: `
+declare function cached(id: string): number | Promise<number>;
+export async function sizes(ids: string[]) {
+  const sizes = [];
+  for (const id of ids) sizes.push(cached(id));
+  await Promise.all(sizes);
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
+    {
+      // Nor is a PromiseLike.
+      code: `
+declare function query(id: string): PromiseLike<number>;
+export async function counts(ids: string[]) {
+  const counts = [];
+  for (const id of ids) counts.push(query(id));
+  return Promise.all(counts);
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
+    {
+      // Nor void.
+      code: `
+declare function log(id: string): void;
+export async function logAll(ids: string[]) {
+  const done = [];
+  for (const id of ids) done.push(log(id));
+  await Promise.all(done);
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
+    {
+      // A Promise: offered.
+      code: `
+declare function fetchUser(id: string): Promise<{ name: string }>;
+export async function load(ids: Set<string>) {
+  const users = [];
+  for (const id of ids) users.push(fetchUser(id));
+  const loaded = await Promise.all(users);
+  return loaded;
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedLoop',
+          line: 5,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { mapConcurrent } from 'cancel-safe';
+declare function fetchUser(id: string): Promise<{ name: string }>;
+export async function load(ids: Set<string>) {
+  const loaded = await mapConcurrent([...ids], 8, (id) => fetchUser(id));
+  return loaded;
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       // With types, an imported mapper that returns a promise.
       code: `
@@ -780,7 +961,7 @@ describe('no-unbounded-concurrency loop-push suggestion output', () => {
 interface Account { id: string }
 declare function sync(account: Account): Promise<{ id: string; ok: boolean }>;
 export async function syncAll(accounts: ReadonlySet<Account>): Promise<boolean[]> {
-  const pending: Promise<{ id: string; ok: boolean }>[] = [];
+  const pending = [];
   for (const account of accounts) pending.push(sync(account));
   const results = await Promise.all(pending);
   return results.map((result) => result.ok);
@@ -788,7 +969,7 @@ export async function syncAll(accounts: ReadonlySet<Account>): Promise<boolean[]
 `;
     assert.deepEqual(typeErrors(code), []);
     const output = applySuggestion(code);
-    assert.match(output, /const results = await mapConcurrent\(accounts, 8, \(account\) => sync\(account\)\);/);
+    assert.match(output, /const results = await mapConcurrent\(\[\.\.\.accounts\], 8, \(account\) => sync\(account\)\);/);
     assert.deepEqual(typeErrors(output), []);
   });
 
@@ -796,7 +977,7 @@ export async function syncAll(accounts: ReadonlySet<Account>): Promise<boolean[]
     this.timeout(60_000);
     const code = `
 declare const store: { set(key: string, value: number): Promise<void> };
-export function saveAll(entries: Map<string, number>): Promise<void[]> {
+export async function saveAll(entries: Map<string, number>): Promise<void[]> {
   const writes = [];
   for (const [key, value] of entries) {
     writes.push(store.set(key, value));
@@ -806,7 +987,7 @@ export function saveAll(entries: Map<string, number>): Promise<void[]> {
 `;
     assert.deepEqual(typeErrors(code), []);
     const output = applySuggestion(code);
-    assert.match(output, /return mapConcurrent\(entries, 8, \(\[key, value\]\) => store\.set\(key, value\)\);/);
+    assert.match(output, /return mapConcurrent\(\[\.\.\.entries\], 8, \(\[key, value\]\) => store\.set\(key, value\)\);/);
     assert.deepEqual(typeErrors(output), []);
   });
 

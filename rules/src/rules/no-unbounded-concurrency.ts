@@ -1,4 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type * as ts from 'typescript';
 import { AST_NODE_TYPES } from '../util/ast';
 import {
   getEnclosingFunction,
@@ -172,14 +173,20 @@ export default createRule<Options, MessageId>({
     }
 
     /**
-     * The `mapConcurrent` rewrite of `const p = []; for (const x of xs) p.push(f(x)); … Promise.all(p)`,
-     * offered only when the three statements say nothing else: `p` is a `const []` declared right
-     * before the loop and used only by the push and by `Promise.all(p)` as the first thing the very
-     * next statement evaluates; the loop is an unlabelled `for…of` over a fresh `const`/`let`
-     * binding (never `var`: a closure over it sees the last item, where an arrow parameter sees its
-     * own) that is never reassigned, and its body is the one push of one call. The rewrite then
-     * only changes how many calls run at once (and that a failure stops starting new ones, as
-     * `mapConcurrent` documents). Comments in the removed text would be lost, so none may be there.
+     * The `mapConcurrent` rewrite of `const p = []; for (const x of xs) p.push(f(x)); await Promise.all(p)`,
+     * offered only when the three statements say nothing else: `p` is an unannotated `const []`
+     * declared right before the loop and used only by the push and by a `Promise.all(p)` without
+     * type arguments that the very next statement awaits or returns at once; the loop is an
+     * unlabelled `for…of` over a fresh `const`/`let` binding (never `var`: a closure over it sees
+     * the last item, where an arrow parameter sees its own) that is never reassigned, and its body
+     * is the one push of one call, in an async function (or at the top level of a module with
+     * top-level await), where a synchronous throw of the call rejected the same promise the
+     * rewrite rejects. With types, the pushed value must be a `Promise`, the only thing
+     * `mapConcurrent`'s callback type accepts. The collection is written as a snapshot `[...xs]`
+     * (unless it is an array literal), because `for…of` read every item before the next
+     * statement ran while `mapConcurrent` reads the next one only when a slot frees. The rewrite
+     * then only changes how many calls run at once (and that a failure stops starting new ones,
+     * as `mapConcurrent` documents). Comments in the removed text would be lost, so none may be there.
      */
     function loopPushSuggestion(
       push: TSESTree.CallExpression,
@@ -189,6 +196,9 @@ export default createRule<Options, MessageId>({
     ): TSESLint.SuggestionReportDescriptor<MessageId> | undefined {
       if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.await) return undefined;
       if (unwrap(pushed).type !== AST_NODE_TYPES.CallExpression) return undefined;
+      // `mapConcurrent`'s callback returns `Promise<R>`: `number | Promise<number>`, a
+      // `PromiseLike` or `void` would not type-check. `any` does, and the runtime accepts it.
+      if (services && !isPromiseType(services.getTypeAtLocation(pushed))) return undefined;
       const statement = push.parent;
       if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
       const body = loop.body;
@@ -229,9 +239,17 @@ export default createRule<Options, MessageId>({
       if (declaration.kind !== 'const' || declaration.declarations.length !== 1 || !declarator) return undefined;
       const init = declarator.init ? unwrap(declarator.init) : undefined;
       if (declarator.id.type !== AST_NODE_TYPES.Identifier || declarator.id.name !== array.name) return undefined;
+      // The rewrite has no place for `const p: Promise<A | B>[]` or `Promise.all<…>(p)`: both would be dropped.
+      if (declarator.id.typeAnnotation) return undefined;
       if (init?.type !== AST_NODE_TYPES.ArrayExpression || init.elements.length !== 0) return undefined;
-      const combinator = getLeadingCall(after);
-      if (!combinator || getCombinator(combinator) !== 'all' || combinator.arguments.length !== 1) return undefined;
+      const waited = getAwaitedCall(after);
+      if (!waited) return undefined;
+      const { call: combinator, awaited } = waited;
+      if (getCombinator(combinator) !== 'all' || combinator.arguments.length !== 1 || combinator.typeArguments) return undefined;
+      // In a synchronous function a throw of the call threw from the function; in `mapConcurrent`
+      // it becomes a rejection. Only where both end in the same rejected promise is that moot.
+      const fn = getEnclosingFunction(loop);
+      if (fn ? !fn.async : !awaited) return undefined;
       const argument = combinator.arguments[0]!;
       const variable = sourceCode.getDeclaredVariables(declarator)[0];
       if (!variable) return undefined;
@@ -253,10 +271,12 @@ export default createRule<Options, MessageId>({
       if (losesComment) return undefined;
 
       const pushedText = sourceCode.getText(pushed);
+      const collection = unwrap(loop.right);
+      const collectionText = sourceCode.getText(loop.right);
       return mapConcurrentSuggestion(
         removed,
         sourceCode.text.slice(after.range[0], combinator.range[0]),
-        sourceCode.getText(loop.right),
+        collection.type === AST_NODE_TYPES.ArrayExpression ? collectionText : `[...${collectionText}]`,
         `(${sourceCode.getText(pattern)}) => ${pushedText.startsWith('{') ? `(${pushedText})` : pushedText}`,
       );
     }
@@ -411,18 +431,38 @@ export default createRule<Options, MessageId>({
     }
 
     /**
-     * The call a statement evaluates first and whose value it then only awaits, returns or binds:
-     * `[await] call;`, `return [await] call;`, `const x = [await] call;`.
+     * The call a statement evaluates first and then at once awaits or returns: `await call;`,
+     * `return [await] call;`, `const x = await call;`. A call kept unawaited (`const all = call;`,
+     * `call;`) lets the next statements run while it works, and they may change what it reads.
      */
-    function getLeadingCall(statement: TSESTree.Node): TSESTree.CallExpression | undefined {
+    function getAwaitedCall(statement: TSESTree.Node): { call: TSESTree.CallExpression; awaited: boolean } | undefined {
       let expression: TSESTree.Node | null | undefined;
+      const returned = statement.type === AST_NODE_TYPES.ReturnStatement;
       if (statement.type === AST_NODE_TYPES.ExpressionStatement) expression = statement.expression;
-      else if (statement.type === AST_NODE_TYPES.ReturnStatement) expression = statement.argument;
+      else if (returned) expression = statement.argument;
       else if (statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1) {
         expression = statement.declarations[0]!.init;
       }
+      const awaited = expression?.type === AST_NODE_TYPES.AwaitExpression;
       if (expression?.type === AST_NODE_TYPES.AwaitExpression) expression = expression.argument;
-      return expression?.type === AST_NODE_TYPES.CallExpression ? expression : undefined;
+      if (expression?.type !== AST_NODE_TYPES.CallExpression || !(awaited || returned)) return undefined;
+      return { call: expression, awaited };
+    }
+
+    /**
+     * With types: whether a value of `type` may be returned where `Promise<R>` is expected. A
+     * union must be promises throughout; `any` is accepted as TypeScript accepts it.
+     */
+    function isPromiseType(type: ts.Type): boolean {
+      if (type.flags & 1 /* Any */) return true;
+      if (type.isUnion()) return type.types.every((member) => isPromiseType(member));
+      if (type.isIntersection()) return type.types.some((member) => isPromiseType(member));
+      const checker = services!.program.getTypeChecker();
+      const symbol = checker.getApparentType(type).getSymbol();
+      return (
+        symbol?.getName() === 'Promise' &&
+        (symbol.getDeclarations() ?? []).some((declaration) => services!.program.isSourceFileDefaultLibrary(declaration.getSourceFile()))
+      );
     }
 
     function shortText(node: TSESTree.Node): string {
