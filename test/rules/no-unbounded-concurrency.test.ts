@@ -132,7 +132,7 @@ async function loadAll(ids) {
               output: `
 import { mapConcurrent } from 'cancel-safe';
 async function loadAll(ids) {
-  return mapConcurrent(ids, 8, (id) => fetchUser(id));
+  return mapConcurrent([...ids], 8, (id) => fetchUser(id));
 }
 `,
             },
@@ -158,7 +158,7 @@ const pages = await Promise.all(urls.map(async (url, index) => {
               messageId: 'useMapConcurrent',
               output: `
 import { timeout, mapConcurrent } from 'cancel-safe';
-const pages = await mapConcurrent(urls, 8, async (url, index) => {
+const pages = await mapConcurrent([...urls], 8, async (url, index) => {
   const response = await fetch(url);
   return { index, body: await response.text() };
 });
@@ -180,7 +180,7 @@ const pages = await mapConcurrent(urls, 8, async (url, index) => {
             {
               messageId: 'useMapConcurrent',
               data: { limit: '16' },
-              output: `import { mapConcurrent } from 'cancel-safe';\nawait mapConcurrent(files, 16, (item, index) => unlinkFile(item, index));`,
+              output: `import { mapConcurrent } from 'cancel-safe';\nawait mapConcurrent([...files], 16, (item, index) => unlinkFile(item, index));`,
             },
           ],
         },
@@ -232,7 +232,7 @@ export async function notifyAll(subscribers, event) {
               output: `
 import { mapConcurrent as mc } from 'cancel-safe';
 export async function notifyAll(subscribers, event) {
-  await mc(subscribers, 8, async (subscriber) => {
+  await mc([...subscribers], 8, async (subscriber) => {
     await subscriber.send(event);
   });
 }
@@ -657,8 +657,126 @@ await Promise.all(images.map(resize));
               output: `
 import { mapConcurrent } from 'cancel-safe';
 async function resize(path) { return sharp(path).resize(100).toFile(path + '.thumb'); }
-await mapConcurrent(images, 8, (item, index) => resize(item, index));
+await mapConcurrent([...images], 8, (item, index) => resize(item, index));
 `,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // Map form in a synchronous function: a throw of the mapper threw from \`loadAll\`, while
+      // \`mapConcurrent\` would return a rejected promise. Reported, no suggestion.
+      code: `
+function loadAll(ids) {
+  return Promise.all(ids.map((id) => fetchUser(id)));
+}
+`,
+      errors: [{ messageId: 'unboundedMap', line: 3, suggestions: [] }],
+    },
+    {
+      // Map form at the top level without \`await\`: the same synchronous throw, so no suggestion.
+      code: `export const users = Promise.all(ids.map((id) => fetchUser(id)));`,
+      errors: [{ messageId: 'unboundedMap', line: 1, suggestions: [] }],
+    },
+    {
+      // The inner \`Promise.all\` is in a synchronous arrow (no suggestion); the outer one is in an async function.
+      code: `
+async function loadTeams(teams) {
+  return Promise.all(teams.map((team) => Promise.all(team.members.map((id) => fetchUser(id)))));
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedMap',
+          line: 3,
+          column: 10,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { mapConcurrent } from 'cancel-safe';
+async function loadTeams(teams) {
+  return mapConcurrent([...teams], 8, (team) => Promise.all(team.members.map((id) => fetchUser(id))));
+}
+`,
+            },
+          ],
+        },
+        { messageId: 'unboundedMap', line: 3, column: 42, suggestions: [] },
+      ],
+    },
+    {
+      // In an async function but not awaited at once: a synchronous throw skipped \`audit()\` and
+      // rejected \`sync\`; a rejected \`mapConcurrent\` would let it run. Floating, the rejection
+      // would go unhandled. Neither gets a suggestion.
+      code: `
+async function sync(ids) {
+  const all = Promise.all(ids.map((id) => push(id)));
+  audit();
+  await all;
+  Promise.all(ids.map((id) => ping(id)));
+}
+`,
+      errors: [
+        { messageId: 'unboundedMap', line: 3, suggestions: [] },
+        { messageId: 'unboundedMap', line: 6, suggestions: [] },
+      ],
+    },
+    {
+      // \`return\` without \`await\` inside \`try … catch\`: the catch saw a synchronous throw, not a rejection.
+      code: `
+async function load(ids) {
+  try {
+    return Promise.all(ids.map((id) => fetchUser(id)));
+  } catch (error) {
+    return [];
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedMap', line: 4, suggestions: [] }],
+    },
+    {
+      // The loop form, returned unawaited inside \`try … catch\`: no suggestion either.
+      code: `
+async function loadAll(ids) {
+  try {
+    const users = [];
+    for (const id of ids) users.push(fetchUser(id));
+    return Promise.all(users);
+  } catch {
+    return [];
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedLoop', line: 5, suggestions: [] }],
+    },
+    {
+      // Type arguments on \`Promise.all\` would be dropped by the rewrite: no suggestion.
+      code: `const users = await Promise.all<Promise<User>[]>(ids.map((id) => fetchUser(id)));`,
+      errors: [{ messageId: 'unboundedMap', line: 1, suggestions: [] }],
+    },
+    {
+      // Nor type arguments on \`map\`.
+      code: `const users = await Promise.all(ids.map<Promise<User>>((id) => fetchUser(id)));`,
+      errors: [{ messageId: 'unboundedMap', line: 1, suggestions: [] }],
+    },
+    {
+      // Nor a cast around the \`map\` call.
+      code: `const users = await Promise.all(ids.map((id) => fetchUser(id)) as Promise<User>[]);`,
+      errors: [{ messageId: 'unboundedMap', line: 1, suggestions: [] }],
+    },
+    {
+      // A fresh array from \`filter\` is no one else's to change: no snapshot.
+      code: `await Promise.all(users.filter((user) => user.active).map((user) => notify(user)));`,
+      errors: [
+        {
+          messageId: 'unboundedMap',
+          line: 1,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `import { mapConcurrent } from 'cancel-safe';\nawait mapConcurrent(users.filter((user) => user.active), 8, (user) => notify(user));`,
             },
           ],
         },
@@ -754,7 +872,7 @@ async function readAll(paths) {
 const { readFile } = require('node:fs/promises');
 const { mapConcurrent } = require('cancel-safe');
 async function readAll(paths) {
-  return mapConcurrent(paths, 8, (p) => readFile(p, 'utf8'));
+  return mapConcurrent([...paths], 8, (p) => readFile(p, 'utf8'));
 }
 `,
             },
@@ -865,7 +983,7 @@ export async function load(ids: Set<string>) {
       code: `
 import { readFile } from 'node:fs/promises';
 declare const paths: string[];
-export const all = Promise.all(paths.map(readFile));
+export const all = await Promise.all(paths.map(readFile));
 `,
       errors: [
         {
@@ -878,11 +996,90 @@ export const all = Promise.all(paths.map(readFile));
 import { readFile } from 'node:fs/promises';
 import { mapConcurrent } from 'cancel-safe';
 declare const paths: string[];
-export const all = mapConcurrent(paths, 8, (item, index) => readFile(item, index));
+export const all = await mapConcurrent([...paths], 8, (item, index) => readFile(item, index));
 `,
             },
           ],
         },
+      ],
+    },
+    {
+      // Map form, \`number | Promise<number>\` from the mapper: the rewrite would not type-check.
+      code: `
+declare function cached(id: string): number | Promise<number>;
+export async function sizes(ids: string[]) {
+  return Promise.all(ids.map((id) => cached(id)));
+}
+`,
+      errors: [{ messageId: 'unboundedMap', line: 4, suggestions: [] }],
+    },
+    {
+      // Map form, a mapper returning a PromiseLike: no suggestion either.
+      code: `
+declare function query(id: string): PromiseLike<number>;
+export async function counts(ids: string[]) {
+  return Promise.all(ids.map(query));
+}
+`,
+      errors: [{ messageId: 'unboundedMap', line: 4, suggestions: [] }],
+    },
+    {
+      // Map form, a mapper typed \`any\`: TypeScript accepts it where \`Promise<R>\` is expected.
+      code: `
+declare const handle: any;
+declare const jobs: string[];
+export async function runAll() {
+  await Promise.all(jobs.map(handle));
+}
+`,
+      errors: [
+        {
+          messageId: 'unboundedMap',
+          line: 5,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { mapConcurrent } from 'cancel-safe';
+declare const handle: any;
+declare const jobs: string[];
+export async function runAll() {
+  await mapConcurrent([...jobs], 8, (item, index) => handle(item, index));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // Map form with types, an inline async mapper; the typed, still unawaited top-level form gets none.
+      code: `
+declare function fetchUser(id: string): Promise<{ name: string }>;
+export async function load(ids: readonly string[]) {
+  return Promise.all(ids.map(async (id) => (await fetchUser(id)).name));
+}
+export const pending = Promise.all(['a', 'b'].concat(process.argv).map(fetchUser));
+`,
+      errors: [
+        {
+          messageId: 'unboundedMap',
+          line: 4,
+          suggestions: [
+            {
+              messageId: 'useMapConcurrent',
+              output: `
+import { mapConcurrent } from 'cancel-safe';
+declare function fetchUser(id: string): Promise<{ name: string }>;
+export async function load(ids: readonly string[]) {
+  return mapConcurrent([...ids], 8, async (id) => (await fetchUser(id)).name);
+}
+export const pending = Promise.all(['a', 'b'].concat(process.argv).map(fetchUser));
+`,
+            },
+          ],
+        },
+        { messageId: 'unboundedMap', line: 6, suggestions: [] },
       ],
     },
   ],
@@ -988,6 +1185,21 @@ export async function saveAll(entries: Map<string, number>): Promise<void[]> {
     assert.deepEqual(typeErrors(code), []);
     const output = applySuggestion(code);
     assert.match(output, /return mapConcurrent\(\[\.\.\.entries\], 8, \(\[key, value\]\) => store\.set\(key, value\)\);/);
+    assert.deepEqual(typeErrors(output), []);
+  });
+
+  it('keeps the types of the map form, snapshot included', function () {
+    this.timeout(60_000);
+    const code = `
+declare function fetchUser(id: string): Promise<{ name: string }>;
+export async function names(ids: readonly string[]): Promise<string[]> {
+  const users = await Promise.all(ids.map((id) => fetchUser(id)));
+  return users.map((user) => user.name);
+}
+`;
+    assert.deepEqual(typeErrors(code), []);
+    const output = applySuggestion(code);
+    assert.match(output, /const users = await mapConcurrent\(\[\.\.\.ids\], 8, \(id\) => fetchUser\(id\)\);/);
     assert.deepEqual(typeErrors(output), []);
   });
 

@@ -29,6 +29,8 @@ export type Options = [
 export type MessageId = 'unboundedMap' | 'unboundedForEach' | 'unboundedLoop' | 'useMapConcurrent';
 
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'any']);
+/** Array methods that return a new array (on a string, a new string): nobody else holds the result. */
+const FRESH_ARRAY_METHODS = new Set(['map', 'filter', 'flatMap', 'flat', 'slice', 'concat', 'toSorted', 'toReversed', 'toSpliced']);
 
 export default createRule<Options, MessageId>({
   name: 'no-unbounded-concurrency',
@@ -112,8 +114,8 @@ export default createRule<Options, MessageId>({
 
       const suggest: TSESLint.SuggestionReportDescriptor<MessageId>[] = [];
       // Only `all` has mapConcurrent's semantics (results in order, first rejection rejects).
-      if (combinator === 'all' && mapCall.arguments.length === 1) {
-        suggest.push(mapConcurrentSuggestion(call.range, '', sourceCode.getText(collection), mapperText(mapper)));
+      if (combinator === 'all' && canRewriteMap(call, argument, mapCall, mapper)) {
+        suggest.push(mapConcurrentSuggestion(call.range, '', snapshotText(collection), mapperText(mapper)));
       }
       context.report({
         node: call,
@@ -121,6 +123,45 @@ export default createRule<Options, MessageId>({
         data: { combinator, collection: shortText(collection) },
         suggest,
       });
+    }
+
+    /**
+     * Whether `Promise.all(xs.map(fn))` may become `mapConcurrent(xs, N, fn)` with nothing changed
+     * but how many calls run at once. Withheld when the rewrite would drop type information
+     * (`Promise.all<…>`, `xs.map<…>`, a cast around `xs.map(fn)`); unless the call is awaited or
+     * returned at once in an async function (or awaited at the top level), since a synchronous
+     * throw of `fn` threw from the expression where `mapConcurrent` returns a rejected promise,
+     * and only an immediate await or return (outside `try`/`catch`) ends both the same way; and,
+     * with types, when `fn` returns anything but a `Promise`, which `mapConcurrent`'s callback
+     * type requires.
+     */
+    function canRewriteMap(
+      call: TSESTree.CallExpression,
+      argument: TSESTree.Expression,
+      mapCall: TSESTree.CallExpression,
+      mapper: TSESTree.Expression,
+    ): boolean {
+      if (mapCall.arguments.length !== 1 || call.typeArguments || mapCall.typeArguments) return false;
+      // `xs?.map(fn)` and `xs.map(fn)!` lose nothing; `as`/`satisfies`/`<T>` around it would be dropped.
+      let inner: TSESTree.Node = argument;
+      while (inner.type === AST_NODE_TYPES.ChainExpression || inner.type === AST_NODE_TYPES.TSNonNullExpression) inner = inner.expression;
+      if (inner !== mapCall) return false;
+      // Awaited or returned at once, so a rejection lands where the throw did: not left floating
+      // or handed on while the function goes on.
+      const parent = call.parent;
+      const awaited = parent?.type === AST_NODE_TYPES.AwaitExpression;
+      const returned =
+        (parent?.type === AST_NODE_TYPES.ReturnStatement ||
+          (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === call)) &&
+        !isCaughtWhenThrown(call);
+      const fn = getEnclosingFunction(call);
+      if (fn ? !fn.async || !(awaited || returned) : !awaited) return false;
+      if (!services) return true;
+      const type = services.getTypeAtLocation(mapper);
+      if (type.flags & 1 /* Any */) return true;
+      const checker = services.program.getTypeChecker();
+      const signatures = type.getCallSignatures();
+      return signatures.length > 0 && signatures.every((signature) => isPromiseType(checker.getReturnTypeOfSignature(signature)));
     }
 
     function checkForEach(call: TSESTree.CallExpression): void {
@@ -135,7 +176,7 @@ export default createRule<Options, MessageId>({
         call.arguments.length === 1 &&
         getEnclosingFunction(call)?.async === true
       ) {
-        suggest.push(mapConcurrentSuggestion(call.range, 'await ', sourceCode.getText(collection), mapperText(callback)));
+        suggest.push(mapConcurrentSuggestion(call.range, 'await ', snapshotText(collection), mapperText(callback)));
       }
       context.report({ node: call, messageId: 'unboundedForEach', data: { collection: shortText(collection) }, suggest });
     }
@@ -271,12 +312,10 @@ export default createRule<Options, MessageId>({
       if (losesComment) return undefined;
 
       const pushedText = sourceCode.getText(pushed);
-      const collection = unwrap(loop.right);
-      const collectionText = sourceCode.getText(loop.right);
       return mapConcurrentSuggestion(
         removed,
         sourceCode.text.slice(after.range[0], combinator.range[0]),
-        collection.type === AST_NODE_TYPES.ArrayExpression ? collectionText : `[...${collectionText}]`,
+        snapshotText(loop.right),
         `(${sourceCode.getText(pattern)}) => ${pushedText.startsWith('{') ? `(${pushedText})` : pushedText}`,
       );
     }
@@ -376,6 +415,32 @@ export default createRule<Options, MessageId>({
     }
 
     /**
+     * The collection as `mapConcurrent` should receive it. `for…of`, `xs.map` and `xs.forEach`
+     * read every item before the code after them runs; `mapConcurrent` takes the next item only
+     * when a slot frees, so code that changes `xs` meanwhile (another task, or the callback itself
+     * pushing to `xs`) would change which items run. A snapshot `[...xs]` keeps the original
+     * reading; it is left out only for an array nobody else can hold: an array literal, or the
+     * fresh result of `Object.keys/values/entries`, `Array.from/of` or an array method that copies.
+     */
+    function snapshotText(collection: TSESTree.Node): string {
+      const text = sourceCode.getText(collection);
+      return isFreshArray(unwrap(collection)) ? text : `[...${text}]`;
+    }
+
+    function isFreshArray(node: TSESTree.Node): boolean {
+      if (node.type === AST_NODE_TYPES.ArrayExpression) return true;
+      if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+      const method = getMethodName(node);
+      if (method !== undefined && FRESH_ARRAY_METHODS.has(method)) return true;
+      const origin = resolveOrigin(sourceCode, node.callee);
+      return (
+        ['keys', 'values', 'entries'].some((name) => isGlobal(origin, 'Object', name)) ||
+        isGlobal(origin, 'Array', 'from') ||
+        isGlobal(origin, 'Array', 'of')
+      );
+    }
+
+    /**
      * `mapConcurrent` calls its callback with `(item, index, signal)` where `map` passes
      * `(item, index, array)`: an inline function that takes at most two parameters is reused as is,
      * anything else is wrapped so it still receives exactly `(item, index)`.
@@ -433,7 +498,9 @@ export default createRule<Options, MessageId>({
     /**
      * The call a statement evaluates first and then at once awaits or returns: `await call;`,
      * `return [await] call;`, `const x = await call;`. A call kept unawaited (`const all = call;`,
-     * `call;`) lets the next statements run while it works, and they may change what it reads.
+     * `call;`) lets the next statements run while it works, and they may change what it reads; an
+     * unawaited `return call;` inside `try { … } catch` lets a rejection pass the `catch` that
+     * caught a synchronous throw.
      */
     function getAwaitedCall(statement: TSESTree.Node): { call: TSESTree.CallExpression; awaited: boolean } | undefined {
       let expression: TSESTree.Node | null | undefined;
@@ -445,8 +512,21 @@ export default createRule<Options, MessageId>({
       }
       const awaited = expression?.type === AST_NODE_TYPES.AwaitExpression;
       if (expression?.type === AST_NODE_TYPES.AwaitExpression) expression = expression.argument;
-      if (expression?.type !== AST_NODE_TYPES.CallExpression || !(awaited || returned)) return undefined;
+      if (expression?.type !== AST_NODE_TYPES.CallExpression || !(awaited || (returned && !isCaughtWhenThrown(statement)))) {
+        return undefined;
+      }
       return { call: expression, awaited };
+    }
+
+    /**
+     * Whether `node` sits in a `try` block with a `catch` in its own function. There a synchronous
+     * throw was caught, while a returned (not awaited) rejected promise passes the `catch` by.
+     */
+    function isCaughtWhenThrown(node: TSESTree.Node): boolean {
+      for (let child = node, parent = node.parent; parent && !isFunctionNode(parent); child = parent, parent = parent.parent) {
+        if (parent.type === AST_NODE_TYPES.TryStatement && parent.block === child && parent.handler) return true;
+      }
+      return false;
     }
 
     /**
