@@ -31,6 +31,7 @@
 import * as tsParser from '@typescript-eslint/parser';
 import { analyze, type AnalyzeOptions } from '@typescript-eslint/scope-manager';
 import type { TSESTree } from '@typescript-eslint/types';
+import { withoutProjectParserOptions } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 
 type ParserOptions = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
@@ -51,9 +52,8 @@ export type FullParseReason = 'first' | 'script' | 'top-level-await' | 'syntax-e
 export interface IncrementalParserStats {
   incremental: number;
   full: Partial<Record<FullParseReason, number>>;
-  /** Characters re-parsed by incremental parses, summed; against `textCharacters` it is the saving. */
+  /** Characters re-parsed by incremental parses, summed. */
   reparsedCharacters: number;
-  textCharacters: number;
 }
 
 export interface IncrementalParser {
@@ -76,7 +76,7 @@ const MAX_WINDOW_SHARE = 0.5;
 
 export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_000 }: IncrementalParserOptions = {}): IncrementalParser {
   const cache = new Map<string, CachedParse>();
-  const stats: IncrementalParserStats = { incremental: 0, full: {}, reparsedCharacters: 0, textCharacters: 0 };
+  const stats: IncrementalParserStats = { incremental: 0, full: {}, reparsedCharacters: 0 };
 
   function full(code: string, options: ParserOptions, reason: FullParseReason, key?: string): ParseResult {
     stats.full[reason] = (stats.full[reason] ?? 0) + 1;
@@ -102,10 +102,7 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
       const previous = filePath ? cache.get(filePath) : undefined;
       if (!previous) return full(code, options, 'first', key);
       if (previous.key !== key) return full(code, options, 'options-changed', key);
-      if (normalisedSourceType(options) !== 'module') return full(code, options, 'script', key);
-      if (previous.topLevelAwait) return full(code, options, 'top-level-await', key);
-      stats.textCharacters += code.length;
-      const attempt = reparse(previous, code, options);
+      const attempt = reparseIncrementally(previous, code, options);
       // On failure the previous entry stays: text with a syntax error (mid-typing) is not kept,
       // so the next edit is diffed against the last text that parsed.
       if (typeof attempt === 'string') return full(code, options, attempt, key);
@@ -118,14 +115,14 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
 }
 
 /**
- * One incremental step on its own, for a parser built on this one (the type-aware variant keeps
- * its own cache): the AST of `text` from the previous text and its AST, or why to parse in full.
- * `options` must not ask for a program. The caller checks what {@link createIncrementalParser}
- * checks first (module source type, no `await` outside functions in the previous AST); the
- * previous AST is handed over as there.
+ * One incremental step: the AST of `text` from the previous text and its AST, or why to parse in
+ * full. Shared by {@link createIncrementalParser} and the type-aware variant, which keeps its own
+ * cache; options asking for a program are dropped (the window parse is syntactic).
  */
-export function reparseIncrementally(previous: { text: string; ast: TSESTree.Program }, text: string, options: ParserOptions): Reparsed | FullParseReason {
-  return reparse(previous, text, options);
+export function reparseIncrementally(previous: { text: string; ast: TSESTree.Program; topLevelAwait: boolean }, text: string, options: ParserOptions): Reparsed | FullParseReason {
+  if (normalisedSourceType(options) !== 'module') return 'script';
+  if (previous.topLevelAwait) return 'top-level-await';
+  return reparse(previous, text, withoutProjectParserOptions(options));
 }
 
 /**
@@ -137,7 +134,8 @@ function parseOptions(options: ParserOptions): ParserOptions {
 }
 
 /** What @typescript-eslint/parser passes to scope analysis without a program. */
-function analyzeOptions(options: ParserOptions): AnalyzeOptions {
+/** Scope analysis options from parser options, as @typescript-eslint/parser derives them without a program. */
+export function analyzeOptions(options: ParserOptions): AnalyzeOptions {
   return {
     globalReturn: options.ecmaFeatures?.globalReturn,
     jsxFragmentName: options.jsxFragmentName,
@@ -147,7 +145,7 @@ function analyzeOptions(options: ParserOptions): AnalyzeOptions {
   };
 }
 
-function normalisedSourceType(options: ParserOptions): 'module' | 'script' {
+export function normalisedSourceType(options: ParserOptions): 'module' | 'script' {
   return options.sourceType === 'module' ? 'module' : 'script';
 }
 

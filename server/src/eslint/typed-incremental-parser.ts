@@ -44,7 +44,7 @@ import { astConverter } from '@typescript-eslint/typescript-estree/use-at-your-o
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { minimatch } from 'minimatch';
 import * as ts from 'typescript';
-import { hasAwaitOutsideFunctions, reparseIncrementally } from './incremental-parser';
+import { analyzeOptions, hasAwaitOutsideFunctions, normalisedSourceType, reparseIncrementally } from './incremental-parser';
 
 type ParserOptions = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
 type ParseResult = ReturnType<typeof tsParser.parseForESLint>;
@@ -171,7 +171,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
         return stock(code, options);
       }
 
-      const sourceType = options.sourceType === 'module' ? 'module' : 'script';
+      const sourceType = normalisedSourceType(options);
       const key = JSON.stringify(withoutProjectParserOptions({ ...options, filePath: undefined }));
       const settings = converterSettings(options);
       const previous = cache.get(filePath);
@@ -180,12 +180,10 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
       if (
         previous &&
         previous.key === key &&
-        sourceType === 'module' &&
-        !previous.topLevelAwait &&
         parseDiagnosticsOf(sourceFile) === 0 &&
         (sourceFile.languageVersion >= ts.ScriptTarget.ES2015 || !/[^\t\n\r -~]/.test(code))
       ) {
-        const attempt = reparseIncrementally(previous, code, { ...withoutProjectParserOptions(options), preserveNodeMaps: false, suppressDeprecatedPropertyWarnings: true });
+        const attempt = reparseIncrementally(previous, code, options);
         if (typeof attempt !== 'string') {
           ast = attempt.ast;
           maps = new LazyMaps(ast, sourceFile, settings, stats, undefined, (error) => parser.onLateFailure?.(error));
@@ -204,7 +202,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
       }
       ast.sourceType = sourceType;
       remember(filePath, { key, text: code, ast, topLevelAwait: maps!.exact !== undefined && hasAwaitOutsideFunctions(ast.body) });
-      return { ast, services: createServices(program, maps!), scopeManager: analyze(ast, analyzeOptions(options, sourceType, program.getCompilerOptions())), visitorKeys } as ParseResult;
+      return { ast, services: createServices(program, maps!), scopeManager: analyze(ast, typedAnalyzeOptions(options, program.getCompilerOptions())), visitorKeys } as ParseResult;
     },
   };
   return parser;
@@ -278,14 +276,8 @@ function converterSettings(options: ParserOptions): ConverterSettings {
  * else `lib` from the compiler options (their `lib` files, or the target's default library) and
  * the JSX factory names.
  */
-export function analyzeOptions(options: ParserOptions, sourceType: 'module' | 'script', compilerOptions: ts.CompilerOptions): AnalyzeOptions {
-  const result: AnalyzeOptions = {
-    globalReturn: options.ecmaFeatures?.globalReturn,
-    jsxFragmentName: options.jsxFragmentName,
-    jsxPragma: options.jsxPragma,
-    lib: options.lib,
-    sourceType,
-  };
+function typedAnalyzeOptions(options: ParserOptions, compilerOptions: ts.CompilerOptions): AnalyzeOptions {
+  const result = analyzeOptions(options);
   result.lib ??= libOf(compilerOptions) as AnalyzeOptions['lib'];
   if (result.jsxPragma === undefined && compilerOptions.jsxFactory != null) result.jsxPragma = firstName(compilerOptions.jsxFactory);
   if (result.jsxFragmentName === undefined && compilerOptions.jsxFragmentFactory != null) result.jsxFragmentName = firstName(compilerOptions.jsxFragmentFactory);
