@@ -8,24 +8,9 @@ import plugin = require('eslint-plugin-cancel-safe');
 import { createZeroConfig, LINTED_FILES } from 'eslint-plugin-cancel-safe/cli';
 import { changedRange, createIncrementalParser, endOf, isHardTerminated } from '../../server/src/eslint/incremental-parser';
 import { REPO } from './lsp-client';
+import { plain, scopesOf, type ParserOptions as Options } from './parser-comparison';
 
-type Options = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
 const optionsFor = (filePath: string): Options => ({ filePath, ecmaVersion: 'latest', sourceType: 'module', ecmaFeatures: { jsx: true } });
-
-/** The AST as plain data: no `parent` links, keys sorted, so two parses compare with deepEqual. */
-function plain(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(plain);
-  const result: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) if (key !== 'parent') result[key] = plain((value as Record<string, unknown>)[key]);
-  return result;
-}
-
-function scopesOf(result: ReturnType<typeof tsParser.parseForESLint>): string[] {
-  return result.scopeManager!.scopes.map(
-    (scope) => `${scope.type}@${scope.block.range.join('-')}:${scope.variables.map((variable) => `${variable.name}/${variable.references.length}`).join(',')}:${scope.through.length}`,
-  );
-}
 
 type Outcome = { ok: true; ast: unknown; scopes: string[] } | { ok: false; message: string };
 

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tsParser from '@typescript-eslint/parser';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import * as ts from 'typescript';
 import { createTypedIncrementalParser, type TypedIncrementalParser } from '../../server/src/eslint/typed-incremental-parser';
+import { createTypedProject, pairs, plain, typedOptions, type ParserOptions as Options, type ParseResult as Result } from './parser-comparison';
 
 /*
  * Regression cases from an adversarial review of the typed incremental parser: hand-picked edit
@@ -15,42 +14,17 @@ import { createTypedIncrementalParser, type TypedIncrementalParser } from '../..
  * counterexamples (see the comment on each).
  */
 
-type Options = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
-type Result = ReturnType<typeof tsParser.parseForESLint>;
 type Services = { program: ts.Program; esTreeNodeToTSNodeMap: { get(node: TSESTree.Node): ts.Node | undefined }; tsNodeToESTreeNodeMap: { get(node: ts.Node): TSESTree.Node | undefined } };
 
 const roots: string[] = [];
 
 function createProject(files: Record<string, string>, compilerOptions: Record<string, unknown>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cancel-safe-typed-review-')));
+  const root = createTypedProject(files, { strict: true, ...compilerOptions });
   roots.push(root);
-  fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { noEmit: true, skipLibCheck: true, strict: true, ...compilerOptions }, include: ['src'] }));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
   return root;
 }
 
-const optionsFor = (root: string, name: string): Options => ({
-  filePath: path.join(root, name),
-  ecmaVersion: 'latest',
-  sourceType: 'module',
-  ecmaFeatures: { jsx: true },
-  projectService: { allowDefaultProject: ['*.js', '*.mjs', '*.cjs'] },
-  tsconfigRootDir: root,
-});
-
-/** The AST as data: no `parent`, keys sorted (the incremental parser's shifted `loc` objects list `line` first). */
-function plain(ast: unknown): string {
-  return JSON.stringify(ast, (key, value: unknown) => {
-    if (key === 'parent') return undefined;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-    const sorted: Record<string, unknown> = {};
-    for (const name of Object.keys(value).sort()) if (name !== 'parent') sorted[name] = (value as Record<string, unknown>)[name];
-    return sorted;
-  });
-}
+const optionsFor = (root: string, name: string): Options => typedOptions(root, path.join(root, name));
 
 function scopes(result: Result): string[] {
   const manager = result.scopeManager!;
@@ -66,23 +40,6 @@ function scopes(result: Result): string[] {
       scope.set.size,
     ].join(' '),
   );
-}
-
-function pairs(ours: TSESTree.Node, theirs: TSESTree.Node): [TSESTree.Node, TSESTree.Node][] {
-  const result: [TSESTree.Node, TSESTree.Node][] = [];
-  const stack: [TSESTree.Node, TSESTree.Node, TSESTree.Node | undefined][] = [[ours, theirs, undefined]];
-  while (stack.length > 0) {
-    const [a, b, parent] = stack.pop()!;
-    if (parent) (a as { parent?: TSESTree.Node }).parent = parent;
-    result.push([a, b]);
-    for (const key of visitorKeys[a.type] ?? []) {
-      const x = (a as unknown as Record<string, unknown>)[key];
-      const y = (b as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(x)) x.forEach((child, index) => child && stack.push([child as TSESTree.Node, (y as TSESTree.Node[])[index]!, a]));
-      else if (x && typeof x === 'object') stack.push([x as TSESTree.Node, y as TSESTree.Node, a]);
-    }
-  }
-  return result;
 }
 
 const describeTS = (node: ts.Node | undefined): string => (node ? `${ts.SyntaxKind[node.kind]}:${node.pos}-${node.end}` : 'none');
@@ -107,7 +64,7 @@ function compare(parser: TypedIncrementalParser, text: string, options: Options,
   }
   assert.ok(expected, `${where}: only the stock parser threw: ${expectedError}`);
   const incremental = parser.stats.parses.incremental > before;
-  assert.equal(plain(actual.ast), plain(expected.ast), `${where}: ASTs differ`);
+  assert.deepEqual(plain(actual.ast), plain(expected.ast), `${where}: ASTs differ`);
   assert.deepEqual(scopes(actual), scopes(expected), `${where}: scopes differ`);
   const ours = actual.services as unknown as Services;
   const theirs = expected.services as unknown as Services;

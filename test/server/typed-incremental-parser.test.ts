@@ -1,10 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tsParser from '@typescript-eslint/parser';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { ESLint, type Linter } from 'eslint';
 import fc from 'fast-check';
 import plugin = require('eslint-plugin-cancel-safe');
@@ -13,9 +11,8 @@ import type * as ts from 'typescript';
 import { TSError } from '@typescript-eslint/typescript-estree';
 import { createTypedIncrementalParser, typedParserWithFallback, type TypedIncrementalParser } from '../../server/src/eslint/typed-incremental-parser';
 import { REPO } from './lsp-client';
+import { createTypedProject, pairs, plain, scopesOf, typedOptions, type ParserOptions as Options, type ParseResult as Result } from './parser-comparison';
 
-type Options = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
-type Result = ReturnType<typeof tsParser.parseForESLint>;
 type Services = { program: ts.Program; esTreeNodeToTSNodeMap: { get(node: TSESTree.Node): ts.Node | undefined }; tsNodeToESTreeNodeMap: { get(node: ts.Node): TSESTree.Node | undefined } };
 
 /** The bench's typed scenario (bench/server, .cache/perf/typed.mjs): a chain of modules and one long file importing the last. */
@@ -27,23 +24,13 @@ function unit(index: number): string {
   return `export async function load${index}(db: { query(sql: string): Promise<unknown> }, url: string): Promise<unknown> {\n  const rows = await db.query('select * from t${index}');\n  const response = ${call}\n  if (!rows) throw new Error('no rows ${index}');\n  const values: number[] = [];\n  for (let k = 0; k < ${index % 7} + 3; k++) values.push(k * ${index});\n  const total = values.reduce((sum, value) => sum + value, 0);\n  const label = \`unit ${index}: \${total}\`;\n  console.log(label);\n  return { rows, response, total };\n}\n\n`;
 }
 
-function createProject(files: Record<string, string>, compilerOptions: Record<string, unknown>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cancel-safe-typed-parser-')));
-  fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { noEmit: true, skipLibCheck: true, ...compilerOptions }, include: ['src'] }));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  return root;
-}
-
 function benchProject(): { root: string; file: string } {
   const files: Record<string, string> = {};
   for (let index = 0; index < 99; index++) files[`src/m${index}.ts`] = `${index > 0 ? `import { load${index - 1} } from './m${index - 1}.js';\nexport const prev${index} = load${index - 1};\n` : ''}${unit(index)}${unit(index + 1000)}`;
   let big = `import { load98 } from './m98.js';\nexport const last = load98;\n`;
   for (let index = 0; big.split('\n').length < 300; index++) big += unit(index);
   files['src/big.ts'] = big;
-  const root = createProject(files, { strict: true, target: 'ES2022', module: 'node16', lib: ['ES2023', 'DOM'] });
+  const root = createTypedProject(files, { strict: true, target: 'ES2022', module: 'node16', lib: ['ES2023', 'DOM'] });
   return { root, file: path.join(root, 'src/big.ts') };
 }
 
@@ -51,18 +38,9 @@ function benchProject(): { root: string; file: string } {
 function runtimeProject(): { root: string; files: string[] } {
   const files: Record<string, string> = {};
   for (const name of fs.readdirSync(path.join(REPO, 'runtime/src'))) if (name.endsWith('.ts')) files[`src/${name}`] = fs.readFileSync(path.join(REPO, 'runtime/src', name), 'utf8');
-  const root = createProject(files, { strict: true, target: 'ES2022', module: 'node16', lib: ['ES2023', 'ESNext.Disposable', 'DOM'], types: [] });
+  const root = createTypedProject(files, { strict: true, target: 'ES2022', module: 'node16', lib: ['ES2023', 'ESNext.Disposable', 'DOM'], types: [] });
   return { root, files: ['channel.ts', 'semaphore.ts', 'task-tracker.ts'].map((name) => path.join(root, 'src', name)) };
 }
-
-const optionsFor = (root: string, filePath: string): Options => ({
-  filePath,
-  ecmaVersion: 'latest',
-  sourceType: 'module',
-  ecmaFeatures: { jsx: true },
-  projectService: { allowDefaultProject: ['*.js', '*.mjs', '*.cjs'] },
-  tsconfigRootDir: root,
-});
 
 /** Edits an editor makes, including ones that change types and ones that break the syntax for a while. */
 const TYPED = [' ', '\n', ';', '}', '{', '(', ')', '`', '/*', '//', "'", 'x', 'await ', 'async ', ': string', ' as any', 'Promise.resolve(1)', 'void fetch(url);\n', 'const t = setTimeout(() => {}, 1);\n', '<T>', '?', 'é'];
@@ -82,39 +60,6 @@ function apply(text: string, edit: Edit): string {
   if (edit.kind === 'insert') return text.slice(0, at) + edit.text + text.slice(at);
   if (edit.kind === 'delete') return text.slice(0, at) + text.slice(at + edit.length);
   return text.slice(0, at) + text.slice(edit.from, edit.from + edit.length) + text.slice(at);
-}
-
-/** The AST as plain data: no `parent` links, keys sorted. */
-function plain(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(plain);
-  const result: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) if (key !== 'parent') result[key] = plain((value as Record<string, unknown>)[key]);
-  return result;
-}
-
-function scopesOf(result: Result): string[] {
-  return result.scopeManager!.scopes.map(
-    (scope) => `${scope.type}@${scope.block.range.join('-')}:${scope.variables.map((variable) => `${variable.name}/${variable.references.length}`).join(',')}:${scope.through.length}`,
-  );
-}
-
-/** Node pairs of two ASTs of one shape (as ESLint visits them), with `parent` set on ours as ESLint sets it. */
-function pairs(ours: TSESTree.Node, theirs: TSESTree.Node): [TSESTree.Node, TSESTree.Node][] {
-  const result: [TSESTree.Node, TSESTree.Node][] = [];
-  const stack: [TSESTree.Node, TSESTree.Node, TSESTree.Node | undefined][] = [[ours, theirs, undefined]];
-  while (stack.length > 0) {
-    const [a, b, parent] = stack.pop()!;
-    if (parent) (a as { parent?: TSESTree.Node }).parent = parent;
-    result.push([a, b]);
-    for (const key of visitorKeys[a.type] ?? []) {
-      const x = (a as unknown as Record<string, unknown>)[key];
-      const y = (b as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(x)) x.forEach((child, index) => child && stack.push([child as TSESTree.Node, (y as TSESTree.Node[])[index]!, a]));
-      else if (x && typeof x === 'object') stack.push([x as TSESTree.Node, y as TSESTree.Node, a]);
-    }
-  }
-  return result;
 }
 
 const describeNode = (node: ts.Node | undefined): string => (node ? `${node.kind}:${node.pos}-${node.end}` : 'none');
@@ -203,7 +148,7 @@ async function checkEdits(root: string, files: string[], runs: number, seed: num
   const eslint = linters(root, createTypedIncrementalParser());
   for (const filePath of files) {
     const original = fs.readFileSync(filePath, 'utf8');
-    const options = optionsFor(root, filePath);
+    const options = typedOptions(root, filePath);
     await fc.assert(
       fc.asyncProperty(fc.array(editArbitrary(original.length), { minLength: 1, maxLength: 10 }), async (edits) => {
         let text = original;
@@ -246,7 +191,7 @@ describe('typed incremental parser (language server, embedded type-aware config)
   it('falls back to the stock parser after an unexpected exception (reported once), and passes syntax errors through', () => {
     const { root, files } = runtimeProject();
     roots.push(root);
-    const options = optionsFor(root, files[0]!);
+    const options = typedOptions(root, files[0]!);
     const text = fs.readFileSync(files[0]!, 'utf8');
     const warnings: string[] = [];
     const broken = { ...createTypedIncrementalParser(), parseForESLint: (): never => { throw new Error('boom'); } };
@@ -262,7 +207,7 @@ describe('typed incremental parser (language server, embedded type-aware config)
   it('switches to the stock parser when a lazy node-map lookup finds the AST different from typescript-estree\'s (during a rule)', () => {
     const { root, files } = runtimeProject();
     roots.push(root);
-    const options = optionsFor(root, files[0]!);
+    const options = typedOptions(root, files[0]!);
     const text = fs.readFileSync(files[0]!, 'utf8');
     const warnings: string[] = [];
     const typed = createTypedIncrementalParser();
