@@ -13,7 +13,7 @@ import plugin = require('eslint-plugin-cancel-safe');
 import { createZeroConfig, LINTED_FILES } from 'eslint-plugin-cancel-safe/cli';
 import { RELATED_LOCATIONS_SYMBOL, type RelatedLocationsRecord } from '../shared/protocol';
 import { createIncrementalParser, type IncrementalParser } from './incremental-parser';
-import { createTypedIncrementalParser, typedParserWithFallback } from './typed-incremental-parser';
+import type { TypedIncrementalParser, typedParserWithFallback } from './typed-incremental-parser';
 import type { EngineInfo, LintOutcome, LintSettings, WireMessage } from './protocol';
 
 type ESLintClass = typeof BundledESLint;
@@ -49,9 +49,12 @@ export class LintEngine {
   readonly #bundled: EngineInfo = { version: BundledESLint.version, source: 'bundled', path: bundledPath() };
   /** Parses the embedded config's files; keeps the ASTs of the few files being edited. */
   readonly #parser: IncrementalParser = createIncrementalParser();
-  /** The same for the type-aware embedded config; the stock parser takes over if it ever fails. */
-  readonly #typedParser = createTypedIncrementalParser();
-  readonly #typedParserForESLint = typedParserWithFallback(this.#typedParser, (message) => this.#log('warn', message));
+  /**
+   * The same for the type-aware embedded config (the stock parser takes over if it ever fails).
+   * Made on the first type-aware lint: its module (project service, converter) would add ~10 ms to
+   * every worker's start-up, and syntactic linting never needs it.
+   */
+  #typed: { parser: TypedIncrementalParser; forESLint: ReturnType<typeof typedParserWithFallback> } | undefined;
   #related: RelatedLocationsRecord[] = [];
 
   constructor(log: (level: 'info' | 'warn' | 'error', message: string) => void) {
@@ -70,9 +73,8 @@ export class LintEngine {
     this.#decisions.clear();
     this.#configUses.clear();
     this.#parser.clear();
-    this.#typedParser.clear();
+    this.#typed?.parser.clear();
   }
-
 
   /**
    * Lints `text` as the file `filePath`.
@@ -126,16 +128,16 @@ export class LintEngine {
     configFile?: string,
   ): Promise<LintOutcome> {
     this.#related = [];
-    const parsesBefore = this.#parser.stats.incremental + this.#typedParser.stats.parses.incremental;
-    const reparsedBefore = this.#parser.stats.reparsedCharacters + this.#typedParser.stats.reparsedCharacters;
+    const parsesBefore = this.#incrementalParses();
+    const reparsedBefore = this.#reparsedCharacters();
     let result: BundledESLint.LintResult | undefined;
-    const typedParserFailedBefore = this.#typedParserForESLint.failed;
+    const typedParserFailedBefore = this.#typed?.forESLint.failed ?? false;
     try {
       [result] = await eslint.lintText(text, { filePath, warnIgnored: false });
     } catch (error) {
       // The type-aware incremental parser gave up during this lint (a lazy node-map lookup found
       // its AST different from typescript-estree's): the stock parser now parses; lint again.
-      if (!typedParserFailedBefore && this.#typedParserForESLint.failed) return this.#lintWith(eslint, info, config, filePath, text, overrides, notes, started, checkpoint, configFile);
+      if (!typedParserFailedBefore && this.#typed?.forESLint.failed) return this.#lintWith(eslint, info, config, filePath, text, overrides, notes, started, checkpoint, configFile);
       return this.#failure(`ESLint failed while linting ${filePath}: ${messageOf(error)}`, info, config, started, configFile);
     }
     checkpoint();
@@ -148,10 +150,28 @@ export class LintEngine {
         if (message.ruleId && url) docs[message.ruleId] = url;
       }
     }
-    const incremental = this.#parser.stats.incremental + this.#typedParser.stats.parses.incremental > parsesBefore;
-    const reparsed = this.#parser.stats.reparsedCharacters + this.#typedParser.stats.reparsedCharacters - reparsedBefore;
+    const incremental = this.#incrementalParses() > parsesBefore;
+    const reparsed = this.#reparsedCharacters() - reparsedBefore;
     const parse = config.kind === 'embedded' ? { parse: { incremental, reparsedCharacters: incremental ? reparsed : text.length, characters: text.length } } : {};
     return { messages, docs, config, eslint: info, notes, durationMs: performance.now() - started, ...parse };
+  }
+
+  #incrementalParses(): number {
+    return this.#parser.stats.incremental + (this.#typed?.parser.stats.parses.incremental ?? 0);
+  }
+
+  #reparsedCharacters(): number {
+    return this.#parser.stats.reparsedCharacters + (this.#typed?.parser.stats.reparsedCharacters ?? 0);
+  }
+
+  #typedParserForESLint(): ReturnType<typeof typedParserWithFallback> {
+    if (!this.#typed) {
+      // A runtime require on purpose: the module loads on the first type-aware lint only.
+      const typed = require('./typed-incremental-parser') as typeof import('./typed-incremental-parser');
+      const parser = typed.createTypedIncrementalParser();
+      this.#typed = { parser, forESLint: typed.typedParserWithFallback(parser, (message) => this.#log('warn', message)) };
+    }
+    return this.#typed.forESLint;
   }
 
   #failure(message: string, eslint: EngineInfo, config: LintOutcome['config'], started: number, configFile?: string): LintOutcome {
@@ -300,7 +320,7 @@ export class LintEngine {
       { name: 'cancel-safe/language-server/settings', settings: { 'cancel-safe': { runtimeModule: settings.runtimeModule, raceHelpers: settings.raceHelpers } } },
     ];
     // Type-aware parsing takes the program from the project service (which updates it incrementally) and the ESTree from the window re-parse.
-    const parser = settings.typeAware ? this.#typedParserForESLint : this.#parser;
+    const parser = settings.typeAware ? this.#typedParserForESLint() : this.#parser;
     overrideConfig.push({ name: 'cancel-safe/language-server/incremental-parser', files: LINTED_FILES, languageOptions: { parser: parser as unknown as Linter.Parser } });
     if (Object.keys(rules).length > 0) overrideConfig.push({ name: 'cancel-safe/language-server/rules', rules });
     eslint = new BundledESLint({
