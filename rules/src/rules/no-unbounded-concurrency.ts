@@ -237,9 +237,6 @@ export default createRule<Options, MessageId>({
     ): TSESLint.SuggestionReportDescriptor<MessageId> | undefined {
       if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.await) return undefined;
       if (unwrap(pushed).type !== AST_NODE_TYPES.CallExpression) return undefined;
-      // `mapConcurrent`'s callback returns `Promise<R>`: `number | Promise<number>`, a
-      // `PromiseLike` or `void` would not type-check. `any` does, and the runtime accepts it.
-      if (services && !isPromiseType(services.getTypeAtLocation(pushed))) return undefined;
       const statement = push.parent;
       if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
       const body = loop.body;
@@ -310,6 +307,10 @@ export default createRule<Options, MessageId>({
             !kept.some((node) => comment.range[0] >= node.range[0] && comment.range[1] <= node.range[1]),
         );
       if (losesComment) return undefined;
+      // Last, as the one question for the type checker: `mapConcurrent`'s callback returns
+      // `Promise<R>`, so `number | Promise<number>`, a `PromiseLike` or `void` would not
+      // type-check. `any` does, and the runtime accepts it.
+      if (services && !isPromiseType(services.getTypeAtLocation(pushed))) return undefined;
 
       const pushedText = sourceCode.getText(pushed);
       return mapConcurrentSuggestion(
