@@ -86,9 +86,7 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
   }
 
   function remember(filePath: string, entry: CachedParse): void {
-    cache.delete(filePath);
-    cache.set(filePath, entry);
-    while (cache.size > maxFiles) cache.delete(cache.keys().next().value!);
+    rememberRecent(cache, filePath, entry, maxFiles);
   }
 
   return {
@@ -112,6 +110,13 @@ export function createIncrementalParser({ maxFiles = 4, maxTextLength = 2_000_00
       return { ast: attempt.ast, services: previous.services, scopeManager: analyze(attempt.ast, analyzeOptions(options)), visitorKeys } as ParseResult;
     },
   };
+}
+
+/** Sets `key` as the most recent entry of `cache`, dropping the least recent beyond `max`. */
+export function rememberRecent<K, V>(cache: Map<K, V>, key: K, value: V, max: number): void {
+  cache.delete(key);
+  cache.set(key, value);
+  while (cache.size > max) cache.delete(cache.keys().next().value!);
 }
 
 /**

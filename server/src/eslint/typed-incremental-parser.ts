@@ -44,7 +44,7 @@ import { astConverter } from '@typescript-eslint/typescript-estree/use-at-your-o
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { minimatch } from 'minimatch';
 import * as ts from 'typescript';
-import { analyzeOptions, hasAwaitOutsideFunctions, normalisedSourceType, reparseIncrementally } from './incremental-parser';
+import { analyzeOptions, hasAwaitOutsideFunctions, normalisedSourceType, rememberRecent, reparseIncrementally } from './incremental-parser';
 
 type ParserOptions = NonNullable<Parameters<typeof tsParser.parseForESLint>[1]>;
 type ParseResult = ReturnType<typeof tsParser.parseForESLint>;
@@ -117,12 +117,6 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
       if (typeof error === 'object' && error !== null) thrownByStockParser.add(error);
       throw error;
     }
-  }
-
-  function remember(filePath: string, entry: CachedAst): void {
-    cache.delete(filePath);
-    cache.set(filePath, entry);
-    while (cache.size > maxFiles) cache.delete(cache.keys().next().value!);
   }
 
   function serviceFor(options: ParserOptions, rootDir: string): ProjectServiceAndMetadata {
@@ -201,7 +195,7 @@ export function createTypedIncrementalParser({ maxFiles = 4 }: TypedIncrementalP
         stats.parses.exact++;
       }
       ast.sourceType = sourceType;
-      remember(filePath, { key, text: code, ast, topLevelAwait: maps!.exact !== undefined && hasAwaitOutsideFunctions(ast.body) });
+      rememberRecent(cache, filePath, { key, text: code, ast, topLevelAwait: maps!.exact !== undefined && hasAwaitOutsideFunctions(ast.body) }, maxFiles);
       return { ast, services: createServices(program, maps!), scopeManager: analyze(ast, typedAnalyzeOptions(options, program.getCompilerOptions())), visitorKeys } as ParseResult;
     },
   };
